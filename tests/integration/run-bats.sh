@@ -1,0 +1,15 @@
+#!/bin/sh
+# Runs every integration test file (tests/integration/*.bats) as one TAP
+# stream. BATS_FILTER=regex narrows to matching test names.
+here=$(cd "$(dirname "$0")" && pwd)
+if [ "$(id -u)" != 0 ]; then
+  echo "1..0 # SKIP integration tests need root (they create namespaces, mounts and cgroups)"
+  exit 0
+fi
+if ! command -v bats >/dev/null 2>&1; then
+  echo "Bail out! bats is not installed (apt-get install bats)"
+  exit 1
+fi
+set -- "$here"/*.bats
+[ -e "$1" ] || { echo "1..0 # SKIP no integration test files"; exit 0; }
+exec bats --tap ${BATS_FILTER:+--filter "$BATS_FILTER"} "$@"
