@@ -1,15 +1,88 @@
-/* cmd_run.c - PLACEHOLDER until its area lands: reports that the command is
- * not available yet and fails. Replace this file entirely. */
+/* cmd_run.c - `ocirun run [--detach] [--keep] [create's options] ID`. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "commands.h"
+#include "libocirun/engine.h"
+
+int cmd_create_parse_option (int c, const char *cmd,
+                             struct ocirun_runtime_options *opts);
+
+enum
+{
+  OPT_DETACH = 'd',
+  OPT_BUNDLE = 'b',
+  OPT_PID_FILE = 256, /* same values as cmd_create.c */
+  OPT_CONSOLE_SOCKET,
+  OPT_PRESERVE_FDS,
+  OPT_NO_PIVOT,
+  OPT_NO_NEW_KEYRING,
+  OPT_IGNORED_ARG,
+  OPT_IGNORED_FLAG,
+  OPT_KEEP = 512,
+};
+
+static const struct option options[] = {
+  { "bundle", required_argument, NULL, OPT_BUNDLE },
+  { "pid-file", required_argument, NULL, OPT_PID_FILE },
+  { "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
+  { "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
+  { "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
+  { "no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING },
+  { "no-subreaper", no_argument, NULL, OPT_IGNORED_FLAG },
+  { "systemd-cgroup", no_argument, NULL, OPT_IGNORED_FLAG },
+  { "detach", no_argument, NULL, OPT_DETACH },
+  { "keep", no_argument, NULL, OPT_KEEP },
+  { "help", no_argument, NULL, 'h' },
+  { NULL, 0, NULL, 0 },
+};
+
+static void
+usage (void)
+{
+  printf ("Usage: ocirun run [OPTIONS] ID\n\n"
+          "Create and start a container.  In the foreground, wait for it,\n"
+          "forward signals, exit with its exit code (128+N if killed by\n"
+          "signal N) and delete it.\n\n"
+          "  -d, --detach              return once the container runs\n"
+          "      --keep                do not delete it after it exits\n"
+          "  -b, --bundle DIR          bundle directory (default: .)\n"
+          "      --pid-file FILE       write the container's pid to FILE\n"
+          "      --console-socket SOCK send the terminal master to SOCK\n"
+          "      --preserve-fds N      pass N more fds (from 3) to the "
+          "process\n"
+          "      --no-pivot            use MS_MOVE + chroot, not pivot_root\n"
+          "      --no-new-keyring      keep the caller's session keyring\n");
+}
 
 int
 cmd_run (struct ocirun_global_options *g, int argc, char **argv)
 {
-  (void) g;
-  (void) argc;
-  (void) argv;
-  fprintf (stderr, "ocirun: `run` is not available in this build yet\n");
-  return 1;
+  struct ocirun_runtime_options opts = { 0 };
+  struct ocirun_error err;
+  bool keep = false;
+  int c, code;
+
+  opts.root = g->root;
+  opts.systemd_cgroup = g->systemd_cgroup;
+  while ((c = getopt_long (argc, argv, "+b:dh", options, NULL)) != -1)
+    {
+      if (c == 'h')
+        {
+          usage ();
+          return 0;
+        }
+      if (c == OPT_DETACH)
+        opts.detach = true;
+      else if (c == OPT_KEEP)
+        keep = true;
+      else if (cmd_create_parse_option (c, "run", &opts) != 0)
+        return 1;
+    }
+  if (optind + 1 != argc)
+    return cmd_usage_error ("run", "expects exactly one container ID");
+  if (ocirun_container_run (argv[optind], &opts, keep, &code, &err) < 0)
+    return cmd_fail (&err);
+  return code;
 }

@@ -14,6 +14,7 @@
 
 #include "commands.h"
 #include "libocirun/features_flags.h"
+#include "oci-spec/config.h"
 
 struct command
 {
@@ -72,7 +73,13 @@ print_version (void)
 int
 cmd_fail (const struct ocirun_error *err)
 {
+  char buf[OCIRUN_ERROR_MSG_MAX + 256];
+
   ocirun_log_error (err);
+  /* Like runc: with --log the error also goes to stderr, where a person
+   * (or conmon's fallback) sees it. */
+  if (ocirun_log_fd () != 2)
+    fprintf (stderr, "ocirun: %s\n", ocirun_error_text (err, buf, sizeof buf));
   return 1;
 }
 
@@ -85,7 +92,8 @@ cmd_usage_error (const char *cmd, const char *fmt, ...)
   va_start (ap, fmt);
   vfprintf (stderr, fmt, ap);
   va_end (ap);
-  fprintf (stderr, "\nRun 'ocirun %s --help' for usage.\n", cmd ? cmd : "");
+  fprintf (stderr, "\nRun 'ocirun%s%s --help' for usage.\n", cmd ? " " : "",
+           cmd ? cmd : "");
   return 1;
 }
 

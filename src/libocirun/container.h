@@ -43,6 +43,7 @@ struct ocirun_runtime_options
 
 struct ocirun_cgroup;   /* cgroup area, opaque to others */
 struct ocirun_netstate; /* network area, opaque to others */
+struct ocirun_security; /* security area, opaque to others */
 
 struct ocirun_container
 {
@@ -69,6 +70,7 @@ struct ocirun_container
 
   /* --- security --- */
   int seccomp_notify_fd; /* -1 unless a listenerPath is configured */
+  struct ocirun_security *security; /* security.h: prepare()/release() */
 };
 
 #endif

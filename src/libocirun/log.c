@@ -83,34 +83,44 @@ write_all (int fd, const char *buf, size_t len)
 }
 
 static void
+format_time (char *buf, size_t len)
+{
+  struct timespec now;
+  struct tm tm;
+  char ts[32];
+
+  clock_gettime (CLOCK_REALTIME, &now);
+  gmtime_r (&now.tv_sec, &tm);
+  strftime (ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+  snprintf (buf, len, "%s.%09ldZ", ts, (long) now.tv_nsec);
+}
+
+/* Three shapes: JSON lines (--log-format=json), runc's logfmt-like
+ * `time=".." level=.. msg=".."` for a --log file, and the plain
+ * "ocirun: msg" a person expects on a terminal. */
+static void
 log_message (enum ocirun_log_level level, const char *msg)
 {
   char line[OCIRUN_ERROR_MSG_MAX * 2 + 256];
+  char esc[OCIRUN_ERROR_MSG_MAX * 2];
+  char ts[64];
   int saved = errno;
 
-  if (log_format == OCIRUN_LOG_JSON)
+  if (log_format == OCIRUN_LOG_JSON || log_fd != 2)
     {
-      char esc[OCIRUN_ERROR_MSG_MAX * 2];
-      char ts[64];
-      struct timespec now;
-      struct tm tm;
-
-      clock_gettime (CLOCK_REALTIME, &now);
-      gmtime_r (&now.tv_sec, &tm);
-      strftime (ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
+      format_time (ts, sizeof ts);
       json_escape (esc, sizeof esc, msg);
-      snprintf (line, sizeof line,
-                "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s.%09ldZ\"}\n",
-                level_names[level], esc, ts, (long) now.tv_nsec);
     }
-  else if (log_fd == 2)
-    snprintf (line, sizeof line, "ocirun: %s%s\n",
-              level == OCIRUN_LOG_ERROR ? "" : level_names[level],
-              level == OCIRUN_LOG_ERROR ? msg : "");
+  if (log_format == OCIRUN_LOG_JSON)
+    snprintf (line, sizeof line,
+              "{\"level\":\"%s\",\"msg\":\"%s\",\"time\":\"%s\"}\n",
+              level_names[level], esc, ts);
+  else if (log_fd != 2)
+    snprintf (line, sizeof line, "time=\"%s\" level=%s msg=\"%s\"\n", ts,
+              level_names[level], esc);
+  else if (level == OCIRUN_LOG_ERROR)
+    snprintf (line, sizeof line, "ocirun: %s\n", msg);
   else
-    snprintf (line, sizeof line, "%s: %s\n", level_names[level], msg);
-
-  if (log_format == OCIRUN_LOG_TEXT && log_fd == 2 && level != OCIRUN_LOG_ERROR)
     snprintf (line, sizeof line, "ocirun: %s: %s\n", level_names[level], msg);
   write_all (log_fd, line, strlen (line));
   errno = saved;

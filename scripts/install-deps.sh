@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs everything ocirun needs to build, test and benchmark on Debian 12.
+# Idempotent: packages already present are not downloaded again.
+set -eu
+
+BUILD="build-essential autoconf automake libtool pkg-config git
+  libyajl-dev libseccomp-dev libcap-dev libselinux1-dev libnl-3-dev libnl-route-3-dev"
+TEST="busybox-static bats jq python3 python3-jsonschema libcmocka-dev clang
+  iproute2 uidmap time strace valgrind util-linux procps runc crun"
+
+if [ "$(id -u)" != 0 ]; then
+  echo "install-deps.sh: run as root (apt-get install)" >&2
+  exit 1
+fi
+
+missing=""
+for p in $BUILD $TEST; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -z "$missing" ]; then
+  echo "install-deps.sh: all packages present"
+  exit 0
+fi
+echo "install-deps.sh: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+# shellcheck disable=SC2086
+apt-get install -y -qq --no-install-recommends $missing >/dev/null

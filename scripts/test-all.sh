@@ -1,0 +1,41 @@
+#!/bin/sh
+# README command 2 (and CI): install, build, run every test suite, then run
+# the unit tests again under AddressSanitizer + UBSan. Ends with the line
+# "N passed, N failed, N skipped" counted over every test of both runs.
+set -u
+top=$(cd "$(dirname "$0")/.." && pwd)
+cd "$top"
+
+"$top/scripts/install-deps.sh" || exit 1
+
+status=0
+echo "=== build (-Wall -Wextra -Werror) ==="
+"$top/scripts/build.sh" "$top/build" || exit 1
+echo "=== make check: unit, integration, conformance ==="
+(cd "$top/build" && make -j1 check) || status=1
+
+echo "=== unit tests under AddressSanitizer + UBSan ==="
+if "$top/scripts/build.sh" "$top/build-asan" --enable-sanitizers; then
+  (cd "$top/build-asan" && OCIRUN_UNIT_ONLY=1 \
+     ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 make -j1 check) || status=1
+else
+  status=1
+fi
+
+# Show the logs of failed tests so CI output explains itself.
+for log in $(grep -l -E '^:test-result: (FAIL|ERROR)' \
+               $(find "$top/build" "$top/build-asan" -name '*.trs' 2>/dev/null) 2>/dev/null); do
+  echo "=== FAILED: ${log%.trs}.log ==="
+  grep -v -E '^(ok |# )' "${log%.trs}.log" | tail -60
+done
+
+find "$top/build" "$top/build-asan" -name '*.trs' -exec cat {} + 2>/dev/null | awk '
+  /^:test-result: PASS/  { p++ }
+  /^:test-result: XFAIL/ { p++ }
+  /^:test-result: FAIL/  { f++ }
+  /^:test-result: XPASS/ { f++ }
+  /^:test-result: ERROR/ { f++ }
+  /^:test-result: SKIP/  { s++ }
+  END { printf "%d passed, %d failed, %d skipped\n", p, f, s; exit (f > 0) }' || status=1
+exit $status

@@ -1,0 +1,335 @@
+/* cgroup.c - the public cgroup API: resolve, create, join, operate,
+ * destroy; the host-specific work is behind cg->ops (v1/v2/hybrid) and
+ * cg_apply_resources(). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "libocirun/cgroup_internal.h"
+#include "libocirun/cleanup.h"
+#include "libocirun/log.h"
+
+static struct ocirun_cgroup *
+cg_new (void)
+{
+  struct ocirun_cgroup *cg = calloc (1, sizeof *cg);
+
+  if (cg)
+    cg->clone_fd = -1;
+  return cg;
+}
+
+static void
+close_enter_fds (struct ocirun_cgroup *cg)
+{
+  for (size_t i = 0; i < cg->n_enter_fds; i++)
+    if (cg->enter_fds[i] >= 0)
+      close (cg->enter_fds[i]);
+  cg->n_enter_fds = 0;
+}
+
+void
+ocirun_cgroup_free (struct ocirun_cgroup *cg)
+{
+  if (cg == NULL)
+    return;
+  close_enter_fds (cg);
+  if (cg->clone_fd >= 0)
+    close (cg->clone_fd);
+  for (int i = 0; i < CG_NCTRL; i++)
+    free (cg->v1_path[i]);
+  free (cg->unified_path);
+  cg_forget_made (cg);
+  free (cg);
+}
+
+/* Open the files the child will write "0" to now, so it only has to
+ * write: no path lookups, and it works whatever mount namespace or root
+ * it has by then.
+ *
+ * v1: `tasks`, not cgroup.procs.  Moving a whole thread group takes the
+ * global cgroup_threadgroup_rwsem for writing, which costs an RCU grace
+ * period (5-15 ms measured); a thread moving itself through `tasks`
+ * skips that lock (0.2 ms for ten hierarchies), and the child is still
+ * single-threaded, so its only thread is the whole process.  cgroup2
+ * has no such escape for domain cgroups: clone3 (CLONE_INTO_CGROUP)
+ * avoids it, see ocirun_cgroup_clone_fd(). */
+static int
+open_enter_fds (struct ocirun_cgroup *cg, struct ocirun_error *err)
+{
+  const char *dirs[CG_NCTRL + 1];
+  size_t n = cg_dirs (cg, dirs, CG_NCTRL + 1);
+
+  for (size_t i = 0; i < n; i++)
+    {
+      char path[4096];
+      int fd;
+
+      snprintf (path, sizeof path, "%s/%s", dirs[i],
+                dirs[i] == cg->unified_path ? "cgroup.procs" : "tasks");
+      fd = open (path, O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        return ocirun_error_errno (err, "cgroup: open %s", path);
+      cg->enter_fds[cg->n_enter_fds++] = fd;
+    }
+  return 0;
+}
+
+static int
+build_rules (const struct oci_config *cfg, const struct oci_resources *r,
+             struct cg_dev_rule **rules, size_t *n, struct ocirun_error *err)
+{
+  const struct oci_linux *l = cfg ? cfg->linux_ : NULL;
+
+  return cg_dev_rules_build (r ? r->devices : NULL, r ? r->devices_len : 0,
+                             l ? l->devices : NULL, l ? l->devices_len : 0,
+                             rules, n, err);
+}
+
+static int
+create_in (struct ocirun_container *c, struct ocirun_cgroup *cg,
+           struct ocirun_error *err)
+{
+  const struct oci_linux *l = c->config ? c->config->linux_ : NULL;
+  const struct oci_resources *r = l ? l->resources : NULL;
+  const struct cg_host *h = cg_host_get ();
+  cleanup_free char *inner = NULL;
+  cleanup_free struct cg_dev_rule *rules = NULL;
+  size_t n_rules = 0;
+
+  if (h->mode == 0)
+    return ocirun_error_set (err, ENODEV,
+                             "cgroup: no cgroup hierarchy "
+                             "found on this host");
+  inner = cg_clean_path (l ? l->cgroups_path : NULL, c->id);
+  if (inner == NULL)
+    return ocirun_error_errno (err, "cgroup");
+  cg->ops = cg_ops_for_mode (h->mode);
+  if (cg_resolve (cg, h, inner, err) < 0 || cg->ops->mkdirs (cg, err) < 0)
+    return -1;
+  if (build_rules (c->config, r, &rules, &n_rules, err) < 0)
+    return -1;
+  if (cg_apply_resources (cg, r, rules, n_rules, false, err) < 0)
+    return -1;
+  return open_enter_fds (cg, err);
+}
+
+/* Limits other than device rules: without them an unprivileged user
+ * whose cgroup tree is not delegated can still run a container, as with
+ * runc's rootless mode. */
+static bool
+wants_limits (const struct oci_config *cfg)
+{
+  const struct oci_resources *r
+      = cfg && cfg->linux_ ? cfg->linux_->resources : NULL;
+
+  return r
+         && (r->cpu || r->memory || (r->pids && r->pids->limit > 0)
+             || r->block_io || r->hugepage_limits_len || r->network
+             || r->rdma_len || r->unified_len);
+}
+
+int
+ocirun_cgroup_create (struct ocirun_container *c, struct ocirun_error *err)
+{
+  struct ocirun_cgroup *cg = cg_new ();
+
+  if (cg == NULL)
+    return ocirun_error_errno (err, "cgroup");
+  if (create_in (c, cg, err) < 0)
+    {
+      bool denied = err->errnum == EACCES || err->errnum == EPERM
+                    || err->errnum == EROFS;
+
+      cg_rollback_made (cg);
+      ocirun_cgroup_free (cg);
+      if (denied && geteuid () != 0 && !wants_limits (c->config))
+        {
+          ocirun_debug ("cgroup: not used (unprivileged, not delegated)");
+          c->cgroup = NULL;
+          return 0;
+        }
+      return -1;
+    }
+  cg_forget_made (cg);
+  c->cgroup = cg;
+  /* Persist right away when the state dir exists: a crash between here
+   * and the engine's save must not leak the directories. */
+  if (c->state_dir && access (c->state_dir, W_OK) == 0)
+    {
+      struct ocirun_error ignored;
+      ocirun_cgroup_save (c, &ignored);
+    }
+  return 0;
+}
+
+int
+ocirun_cgroup_enter_self (struct ocirun_container *c, struct ocirun_error *err)
+{
+  struct ocirun_cgroup *cg = c->cgroup;
+  int ret = 0;
+
+  if (cg == NULL)
+    return ocirun_error_set (err, EINVAL, "cgroup: not created");
+  const char *dirs[CG_NCTRL + 1];
+  size_t n = cg_dirs (cg, dirs, CG_NCTRL + 1);
+
+  for (size_t i = 0; i < cg->n_enter_fds && ret == 0; i++)
+    {
+      /* Born there by clone3 (CLONE_INTO_CGROUP): nothing to do. */
+      if (cg->cloned_into && i < n && dirs[i] == cg->unified_path)
+        continue;
+      if (write (cg->enter_fds[i], "0", 1) != 1)
+        ret = ocirun_error_errno (err, "cgroup: join %s",
+                                  i < n ? dirs[i] : "?");
+    }
+  close_enter_fds (cg);
+  return ret;
+}
+
+int
+ocirun_cgroup_clone_fd (struct ocirun_container *c)
+{
+  struct ocirun_cgroup *cg = c->cgroup;
+
+  if (cg == NULL || cg->unified_path == NULL)
+    return -1;
+  if (cg->clone_fd < 0)
+    cg->clone_fd = open (cg->unified_path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  /* Set before the clone so that the child's copy has it. */
+  cg->cloned_into = cg->clone_fd >= 0;
+  return cg->clone_fd;
+}
+
+void
+ocirun_cgroup_clone_fd_unused (struct ocirun_container *c)
+{
+  if (c->cgroup)
+    c->cgroup->cloned_into = false;
+}
+
+static int
+ensure_loaded (struct ocirun_container *c, struct ocirun_error *err)
+{
+  return c->cgroup ? 0 : ocirun_cgroup_load (c, err);
+}
+
+int
+ocirun_cgroup_enter_pid (struct ocirun_container *c, pid_t pid,
+                         const char *subpath, struct ocirun_error *err)
+{
+  const char *dirs[CG_NCTRL + 1];
+  size_t n;
+  cleanup_free char *sub = NULL;
+
+  if (ensure_loaded (c, err) < 0)
+    return -1;
+  if (subpath && *subpath)
+    {
+      sub = cg_clean_path (subpath, "");
+      if (sub == NULL)
+        return ocirun_error_errno (err, "cgroup");
+    }
+  n = cg_dirs (c->cgroup, dirs, CG_NCTRL + 1);
+  for (size_t i = 0; i < n; i++)
+    {
+      char path[4096];
+
+      if (sub && *sub && strcmp (sub, "/") != 0)
+        snprintf (path, sizeof path, "%s/%s", dirs[i], sub + (sub[0] == '/'));
+      else
+        snprintf (path, sizeof path, "%s", dirs[i]);
+      /* pid 0 is the caller itself, single-threaded: `tasks` in v1
+       * hierarchies skips the global lock (see open_enter_fds). */
+      if (pid == 0 && dirs[i] != c->cgroup->unified_path)
+        {
+          if (cg_write (path, "tasks", "0", err) < 0)
+            return -1;
+        }
+      else if (cg_enter (path, pid, err) < 0)
+        return -1;
+    }
+  return 0;
+}
+
+int
+ocirun_cgroup_destroy (struct ocirun_container *c, struct ocirun_error *err)
+{
+  if (c->cgroup == NULL)
+    {
+      if (ocirun_cgroup_load (c, err) < 0)
+        return err->errnum == ENOENT ? 0 : -1;
+    }
+  if (c->cgroup->ops->kill_all (c->cgroup, err) < 0)
+    return ocirun_error_prefix (err, "delete cgroup");
+  if (c->cgroup->ops->rmdirs (c->cgroup, err) == 0)
+    return 0;
+  /* Busy: a process the fast kill path missed (hybrid: moved out of the
+   * unified dir).  Signal every pid of every hierarchy, then retry. */
+  if (err->errnum != EBUSY || cg_v1_kill_all (c->cgroup, err) < 0
+      || c->cgroup->ops->rmdirs (c->cgroup, err) < 0)
+    return ocirun_error_prefix (err, "delete cgroup");
+  return 0;
+}
+
+int
+ocirun_cgroup_freeze (struct ocirun_container *c, struct ocirun_error *err)
+{
+  if (ensure_loaded (c, err) < 0)
+    return -1;
+  return c->cgroup->ops->set_freeze (c->cgroup, true, err);
+}
+
+int
+ocirun_cgroup_thaw (struct ocirun_container *c, struct ocirun_error *err)
+{
+  if (ensure_loaded (c, err) < 0)
+    return -1;
+  return c->cgroup->ops->set_freeze (c->cgroup, false, err);
+}
+
+bool
+ocirun_cgroup_is_paused (struct ocirun_container *c)
+{
+  struct ocirun_error ignored;
+
+  if (ensure_loaded (c, &ignored) < 0)
+    return false;
+  return c->cgroup->ops->is_frozen (c->cgroup);
+}
+
+int
+ocirun_cgroup_pids (struct ocirun_container *c, pid_t **pids, size_t *n,
+                    struct ocirun_error *err)
+{
+  const char *dir;
+
+  *pids = NULL;
+  *n = 0;
+  if (ensure_loaded (c, err) < 0)
+    return -1;
+  dir = c->cgroup->ops->procs_dir (c->cgroup);
+  if (dir == NULL)
+    return ocirun_error_set (err, ENODEV, "cgroup: no hierarchy to list");
+  return cg_collect_pids (dir, pids, n, err);
+}
+
+int
+ocirun_cgroup_update (struct ocirun_container *c,
+                      const struct oci_resources *r, struct ocirun_error *err)
+{
+  cleanup_free struct cg_dev_rule *rules = NULL;
+  size_t n_rules = 0;
+
+  if (ensure_loaded (c, err) < 0)
+    return -1;
+  if (cg_validate_resources (cg_host_get (), r, err) < 0)
+    return -1;
+  /* Devices are replaced only when the update names some. */
+  if (r->devices_len && build_rules (c->config, r, &rules, &n_rules, err) < 0)
+    return -1;
+  return cg_apply_resources (c->cgroup, r, rules, n_rules, true, err);
+}

@@ -1,0 +1,773 @@
+/* state.c - the per-container state directory: create, lock, atomic
+ * writes, the state.json record and liveness of the recorded pid. */
+#include "libocirun/state.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <yajl/yajl_gen.h>
+
+#include "libocirun/cleanup.h"
+#include "oci-spec/json_tree.h"
+
+int
+ocirun_state_validate_id (const char *id, struct ocirun_error *err)
+{
+  if (id == NULL || id[0] == '\0')
+    return ocirun_error_set (err, 0, "container id cannot be empty");
+  if (strcmp (id, ".") == 0 || strcmp (id, "..") == 0)
+    return ocirun_error_set (err, EINVAL, "invalid container id `%s`", id);
+  for (const char *p = id; *p; p++)
+    {
+      unsigned char ch = (unsigned char) *p;
+      /* \w is [A-Za-z0-9_]; runc's class also holds '+', '-' and '.'. */
+      if (!(isalnum (ch) || ch == '_' || ch == '+' || ch == '-' || ch == '.'))
+        return ocirun_error_set (err, EINVAL,
+                                 "invalid container id `%s`: only "
+                                 "[A-Za-z0-9_+.-] are allowed",
+                                 id);
+    }
+  if (strlen (id) > 1024)
+    return ocirun_error_set (err, ENAMETOOLONG, "container id is too long");
+  return 0;
+}
+
+/* mkdir -p with mode for every created component. */
+static int
+mkdir_p (const char *path, mode_t mode)
+{
+  char buf[4096];
+  size_t len = strlen (path);
+
+  if (len == 0 || len >= sizeof buf)
+    {
+      errno = ENAMETOOLONG;
+      return -1;
+    }
+  memcpy (buf, path, len + 1);
+  for (char *p = buf + 1; *p; p++)
+    if (*p == '/')
+      {
+        *p = '\0';
+        if (mkdir (buf, mode) < 0 && errno != EEXIST)
+          return -1;
+        *p = '/';
+      }
+  if (mkdir (buf, mode) < 0 && errno != EEXIST)
+    return -1;
+  return 0;
+}
+
+int
+ocirun_state_root_open (const char *root, bool create, int *rootfd,
+                        struct ocirun_error *err)
+{
+  int fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+  if (fd < 0 && errno == ENOENT && create)
+    {
+      if (mkdir_p (root, 0700) < 0)
+        return ocirun_error_errno (err, "create state root `%s`", root);
+      fd = open (root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    }
+  if (fd < 0)
+    return ocirun_error_errno (err, "open state root `%s`", root);
+  *rootfd = fd;
+  return 0;
+}
+
+int
+ocirun_state_dir_create (int rootfd, const char *id, int *dirfd,
+                         struct ocirun_error *err)
+{
+  if (mkdirat (rootfd, id, 0700) < 0)
+    {
+      if (errno == EEXIST)
+        return ocirun_error_set (err, 0,
+                                 "container `%s` already exists", id);
+      return ocirun_error_errno (err, "create state directory of `%s`", id);
+    }
+  int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (fd < 0)
+    return ocirun_error_errno (err, "open state directory of `%s`", id);
+  /* Nobody else can hold it yet: the directory is brand new. */
+  if (flock (fd, LOCK_EX) < 0)
+    {
+      close (fd);
+      return ocirun_error_errno (err, "lock state directory of `%s`", id);
+    }
+  *dirfd = fd;
+  return 0;
+}
+
+int
+ocirun_state_dir_open (int rootfd, const char *id, int lock, int *dirfd,
+                       struct ocirun_error *err)
+{
+  struct stat st;
+  cleanup_close int fd = -1;
+
+  if (ocirun_state_validate_id (id, err) < 0)
+    return -1;
+  fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    {
+      if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
+        return ocirun_error_set (err, 0, "container `%s` does not exist",
+                                 id);
+      return ocirun_error_errno (err, "open state directory of `%s`", id);
+    }
+  if (lock)
+    {
+      while (flock (fd, lock) < 0)
+        if (errno != EINTR)
+          return ocirun_error_errno (err, "lock state directory of `%s`", id);
+      /* A delete we waited for removed it meanwhile. */
+      if (fstat (fd, &st) < 0)
+        return ocirun_error_errno (err, "stat state directory of `%s`", id);
+      if (st.st_nlink == 0)
+        return ocirun_error_set (err, 0, "container `%s` does not exist",
+                                 id);
+    }
+  *dirfd = steal_fd (&fd);
+  return 0;
+}
+
+int
+ocirun_state_dir_remove (int rootfd, const char *id, int dirfd,
+                         struct ocirun_error *err)
+{
+  int fd = dup (dirfd);
+  DIR *d;
+  struct dirent *de;
+
+  if (fd < 0)
+    return ocirun_error_errno (err, "dup state directory fd");
+  d = fdopendir (fd);
+  if (d == NULL)
+    {
+      close (fd);
+      return ocirun_error_errno (err, "read state directory of `%s`", id);
+    }
+  rewinddir (d);
+  while ((de = readdir (d)) != NULL)
+    {
+      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
+        continue;
+      if (unlinkat (dirfd, de->d_name, 0) < 0 && errno != ENOENT)
+        {
+          int saved = errno;
+          closedir (d);
+          return ocirun_error_set (err, saved, "remove `%s` of container `%s`",
+                                   de->d_name, id);
+        }
+    }
+  closedir (d);
+  if (unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
+    return ocirun_error_errno (err, "remove state directory of `%s`", id);
+  return 0;
+}
+
+static int
+write_all (int fd, const char *buf, size_t len)
+{
+  while (len > 0)
+    {
+      ssize_t w = write (fd, buf, len);
+      if (w < 0 && errno == EINTR)
+        continue;
+      if (w < 0)
+        return -1;
+      buf += w;
+      len -= (size_t) w;
+    }
+  return 0;
+}
+
+int
+ocirun_state_write_file (int dirfd, const char *name, const char *data,
+                         size_t len, struct ocirun_error *err)
+{
+  char tmp[256];
+  int fd;
+
+  snprintf (tmp, sizeof tmp, ".%s.tmp", name);
+  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0)
+    return ocirun_error_errno (err, "create `%s`", tmp);
+  if (write_all (fd, data, len) < 0)
+    {
+      int saved = errno;
+      close (fd);
+      unlinkat (dirfd, tmp, 0);
+      return ocirun_error_set (err, saved, "write `%s`", tmp);
+    }
+  close (fd);
+  if (renameat (dirfd, tmp, dirfd, name) < 0)
+    {
+      int saved = errno;
+      unlinkat (dirfd, tmp, 0);
+      return ocirun_error_set (err, saved, "rename `%s` to `%s`", tmp, name);
+    }
+  return 0;
+}
+
+/* ---- JSON generation ---------------------------------------------------- */
+
+static void
+gen_str (yajl_gen g, const char *s)
+{
+  yajl_gen_string (g, (const unsigned char *) s, strlen (s));
+}
+
+static void
+gen_kstr (yajl_gen g, const char *k, const char *v)
+{
+  gen_str (g, k);
+  gen_str (g, v ? v : "");
+}
+
+static void
+gen_kint (yajl_gen g, const char *k, long long v)
+{
+  gen_str (g, k);
+  yajl_gen_integer (g, v);
+}
+
+static void
+gen_kuint (yajl_gen g, const char *k, unsigned long long v)
+{
+  char num[32];
+  int n = snprintf (num, sizeof num, "%llu", v);
+
+  gen_str (g, k);
+  yajl_gen_number (g, num, (size_t) n);
+}
+
+static void
+gen_strv (yajl_gen g, const char *k, char **v, size_t n)
+{
+  gen_str (g, k);
+  yajl_gen_array_open (g);
+  for (size_t i = 0; i < n; i++)
+    gen_str (g, v[i]);
+  yajl_gen_array_close (g);
+}
+
+static void
+gen_annotations (yajl_gen g, const struct ocirun_state *s)
+{
+  gen_str (g, "annotations");
+  yajl_gen_map_open (g);
+  for (size_t i = 0; i < s->annotations_len; i++)
+    gen_kstr (g, s->annotations[i].key, s->annotations[i].value);
+  yajl_gen_map_close (g);
+}
+
+static void
+gen_hooks (yajl_gen g, const char *k, const struct oci_hook *h, size_t n)
+{
+  gen_str (g, k);
+  yajl_gen_array_open (g);
+  for (size_t i = 0; i < n; i++)
+    {
+      yajl_gen_map_open (g);
+      gen_kstr (g, "path", h[i].path);
+      if (h[i].args)
+        gen_strv (g, "args", h[i].args, h[i].args_len);
+      if (h[i].env)
+        gen_strv (g, "env", h[i].env, h[i].env_len);
+      if (h[i].timeout.set)
+        gen_kint (g, "timeout", h[i].timeout.value);
+      yajl_gen_map_close (g);
+    }
+  yajl_gen_array_close (g);
+}
+
+static int
+gen_finish (yajl_gen g, bool newline, char **out, size_t *len,
+            struct ocirun_error *err)
+{
+  const unsigned char *buf;
+  size_t n;
+  char *r;
+
+  if (yajl_gen_get_buf (g, &buf, &n) != yajl_gen_status_ok)
+    {
+      yajl_gen_free (g);
+      return ocirun_error_set (err, EINVAL, "generate state JSON");
+    }
+  r = malloc (n + 2);
+  if (r == NULL)
+    {
+      yajl_gen_free (g);
+      return ocirun_error_errno (err, "malloc");
+    }
+  memcpy (r, buf, n);
+  if (newline)
+    r[n++] = '\n';
+  r[n] = '\0';
+  yajl_gen_free (g);
+  *out = r;
+  if (len)
+    *len = n;
+  return 0;
+}
+
+static const char *const ns_names[OCI_NS_COUNT_] = {
+  [OCI_NS_MOUNT] = "mount", [OCI_NS_PID] = "pid",   [OCI_NS_NETWORK] = "network",
+  [OCI_NS_UTS] = "uts",     [OCI_NS_IPC] = "ipc",   [OCI_NS_USER] = "user",
+  [OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
+};
+
+int
+ocirun_state_write (int dirfd, const struct ocirun_state *s,
+                    struct ocirun_error *err)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+  cleanup_free char *json = NULL;
+  size_t len;
+
+  if (g == NULL)
+    return ocirun_error_set (err, ENOMEM, "allocate JSON generator");
+  yajl_gen_map_open (g);
+  gen_kstr (g, "ociVersion", s->oci_version);
+  gen_kstr (g, "id", s->id);
+  gen_kstr (g, "status", oci_status_to_string (s->status));
+  gen_kint (g, "pid", s->pid);
+  gen_kuint (g, "pidStart", s->pid_start);
+  gen_kint (g, "creator", s->creator);
+  gen_kuint (g, "creatorStart", s->creator_start);
+  gen_kstr (g, "bundle", s->bundle);
+  gen_kstr (g, "rootfs", s->rootfs);
+  gen_kstr (g, "created", s->created);
+  gen_str (g, "namespaces");
+  yajl_gen_array_open (g);
+  for (int t = 1; t < OCI_NS_COUNT_; t++)
+    if (s->ns_mask & (1u << t))
+      gen_str (g, ns_names[t]);
+  yajl_gen_array_close (g);
+  gen_annotations (g, s);
+  gen_hooks (g, "poststart", s->poststart, s->poststart_len);
+  gen_hooks (g, "poststop", s->poststop, s->poststop_len);
+  yajl_gen_map_close (g);
+  if (gen_finish (g, false, &json, &len, err) < 0)
+    return -1;
+  return ocirun_state_write_file (dirfd, OCIRUN_STATE_FILE, json, len, err);
+}
+
+int
+ocirun_state_to_json (const struct ocirun_state *s, const char *status,
+                      enum ocirun_state_format fmt, char **out, size_t *len,
+                      struct ocirun_error *err)
+{
+  yajl_gen g = yajl_gen_alloc (NULL);
+
+  if (g == NULL)
+    return ocirun_error_set (err, ENOMEM, "allocate JSON generator");
+  if (fmt == OCIRUN_STATE_RUNC_PRETTY)
+    {
+      yajl_gen_config (g, yajl_gen_beautify, 1);
+      yajl_gen_config (g, yajl_gen_indent_string, "  ");
+    }
+  yajl_gen_map_open (g);
+  gen_kstr (g, "ociVersion", s->oci_version);
+  gen_kstr (g, "id", s->id);
+  if (fmt == OCIRUN_STATE_HOOK)
+    {
+      /* runtime-spec order; pid only while there is a process. */
+      gen_kstr (g, "status", status);
+      if (s->pid > 0)
+        gen_kint (g, "pid", s->pid);
+      gen_kstr (g, "bundle", s->bundle);
+      if (s->annotations_len > 0)
+        gen_annotations (g, s);
+    }
+  else
+    {
+      /* runc's containerState: pid is 0 once stopped. */
+      bool stopped = strcmp (status, "stopped") == 0;
+      gen_kint (g, "pid", stopped ? 0 : s->pid);
+      gen_kstr (g, "status", status);
+      gen_kstr (g, "bundle", s->bundle);
+      gen_kstr (g, "rootfs", s->rootfs);
+      gen_kstr (g, "created", s->created);
+      if (s->annotations_len > 0)
+        gen_annotations (g, s);
+      gen_kstr (g, "owner", fmt == OCIRUN_STATE_RUNC_LIST ? s->owner : "");
+    }
+  yajl_gen_map_close (g);
+  return gen_finish (g, false, out, len, err);
+}
+
+/* ---- parsing ------------------------------------------------------------- */
+
+static char *
+json_strdup (const struct oci_json *o, const char *key)
+{
+  const struct oci_json *v = oci_json_get (o, key);
+
+  if (v == NULL || v->type != OCI_JSON_STRING)
+    return NULL;
+  return strdup (v->text);
+}
+
+static unsigned long long
+json_ull (const struct oci_json *o, const char *key)
+{
+  const struct oci_json *v = oci_json_get (o, key);
+
+  if (v == NULL || v->type != OCI_JSON_NUMBER)
+    return 0;
+  return strtoull (v->text, NULL, 10);
+}
+
+static char **
+json_strv (const struct oci_json *v, size_t *n)
+{
+  char **r;
+
+  *n = 0;
+  if (v == NULL || v->type != OCI_JSON_ARRAY)
+    return NULL;
+  r = calloc (v->n + 1, sizeof *r);
+  if (r == NULL)
+    return NULL;
+  for (size_t i = 0; i < v->n; i++)
+    if (v->values[i]->type == OCI_JSON_STRING)
+      r[(*n)++] = strdup (v->values[i]->text);
+  return r;
+}
+
+static struct oci_hook *
+json_hooks (const struct oci_json *v, size_t *n)
+{
+  struct oci_hook *r;
+
+  *n = 0;
+  if (v == NULL || v->type != OCI_JSON_ARRAY || v->n == 0)
+    return NULL;
+  r = calloc (v->n, sizeof *r);
+  if (r == NULL)
+    return NULL;
+  for (size_t i = 0; i < v->n; i++)
+    {
+      const struct oci_json *h = v->values[i];
+      const struct oci_json *t = oci_json_get (h, "timeout");
+      struct oci_hook *d = &r[(*n)++];
+
+      d->path = json_strdup (h, "path");
+      d->args = json_strv (oci_json_get (h, "args"), &d->args_len);
+      d->env = json_strv (oci_json_get (h, "env"), &d->env_len);
+      if (t && t->type == OCI_JSON_NUMBER)
+        {
+          d->timeout.set = true;
+          d->timeout.value = strtoll (t->text, NULL, 10);
+        }
+    }
+  return r;
+}
+
+static unsigned
+json_ns_mask (const struct oci_json *v)
+{
+  unsigned mask = 0;
+
+  if (v == NULL || v->type != OCI_JSON_ARRAY)
+    return 0;
+  for (size_t i = 0; i < v->n; i++)
+    for (int t = 1; t < OCI_NS_COUNT_; t++)
+      if (v->values[i]->type == OCI_JSON_STRING
+          && strcmp (v->values[i]->text, ns_names[t]) == 0)
+        mask |= 1u << t;
+  return mask;
+}
+
+static int
+state_from_json (const struct oci_json *o, struct ocirun_state *s)
+{
+  const struct oci_json *a = oci_json_get (o, "annotations");
+  cleanup_free char *status = json_strdup (o, "status");
+
+  s->oci_version = json_strdup (o, "ociVersion");
+  s->id = json_strdup (o, "id");
+  s->bundle = json_strdup (o, "bundle");
+  s->rootfs = json_strdup (o, "rootfs");
+  s->created = json_strdup (o, "created");
+  s->status = status ? oci_status_from_string (status) : OCI_STATUS_INVALID;
+  s->pid = (pid_t) json_ull (o, "pid");
+  s->pid_start = json_ull (o, "pidStart");
+  s->creator = (pid_t) json_ull (o, "creator");
+  s->creator_start = json_ull (o, "creatorStart");
+  s->ns_mask = json_ns_mask (oci_json_get (o, "namespaces"));
+  if (a && a->type == OCI_JSON_OBJECT && a->n > 0)
+    {
+      s->annotations = calloc (a->n, sizeof *s->annotations);
+      if (s->annotations == NULL)
+        return -1;
+      for (size_t i = 0; i < a->n; i++)
+        if (a->values[i]->type == OCI_JSON_STRING)
+          {
+            struct oci_kv *kv = &s->annotations[s->annotations_len++];
+            kv->key = strdup (a->keys[i]);
+            kv->value = strdup (a->values[i]->text);
+          }
+    }
+  s->poststart = json_hooks (oci_json_get (o, "poststart"), &s->poststart_len);
+  s->poststop = json_hooks (oci_json_get (o, "poststop"), &s->poststop_len);
+  if (s->id == NULL || s->bundle == NULL || s->status == OCI_STATUS_INVALID)
+    return -1;
+  return 0;
+}
+
+int
+ocirun_state_read (int dirfd, struct ocirun_state **out,
+                   struct ocirun_error *err)
+{
+  char buf[65536];
+  cleanup_free char *big = NULL;
+  const char *data = buf;
+  size_t len = 0;
+  struct oci_json *root = NULL;
+  struct ocirun_state *s;
+  int fd;
+
+  fd = openat (dirfd, OCIRUN_STATE_FILE, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return ocirun_error_errno (err, "open " OCIRUN_STATE_FILE);
+  for (;;)
+    {
+      ssize_t r = read (fd, buf + len, sizeof buf - len);
+      if (r < 0 && errno == EINTR)
+        continue;
+      if (r < 0)
+        {
+          int saved = errno;
+          close (fd);
+          return ocirun_error_set (err, saved, "read " OCIRUN_STATE_FILE);
+        }
+      if (r == 0)
+        break;
+      len += (size_t) r;
+      if (len == sizeof buf)
+        break;
+    }
+  close (fd);
+  if (len == sizeof buf)
+    {
+      /* Huge annotations: fall back to the bounded whole-file reader. */
+      char path[64];
+      snprintf (path, sizeof path, "/proc/self/fd/%d/" OCIRUN_STATE_FILE,
+                dirfd);
+      if (oci_json_read_file (path, &big, &len, err) < 0)
+        return -1;
+      data = big;
+    }
+  if (oci_json_parse (data, len, OCIRUN_STATE_FILE, &root, err) < 0)
+    return -1;
+  s = calloc (1, sizeof *s);
+  if (s == NULL)
+    {
+      oci_json_free (root);
+      return ocirun_error_errno (err, "malloc");
+    }
+  if (root->type != OCI_JSON_OBJECT || state_from_json (root, s) < 0)
+    {
+      oci_json_free (root);
+      ocirun_state_free (s);
+      return ocirun_error_set (err, EINVAL, OCIRUN_STATE_FILE ": corrupt");
+    }
+  oci_json_free (root);
+  *out = s;
+  return 0;
+}
+
+static void
+strv_free (char **v, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    free (v[i]);
+  free (v);
+}
+
+static void
+hooks_free (struct oci_hook *h, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    {
+      free (h[i].path);
+      strv_free (h[i].args, h[i].args_len);
+      strv_free (h[i].env, h[i].env_len);
+    }
+  free (h);
+}
+
+void
+ocirun_state_free (struct ocirun_state *s)
+{
+  if (s == NULL)
+    return;
+  free (s->oci_version);
+  free (s->id);
+  free (s->bundle);
+  free (s->rootfs);
+  free (s->created);
+  free (s->owner);
+  for (size_t i = 0; i < s->annotations_len; i++)
+    {
+      free (s->annotations[i].key);
+      free (s->annotations[i].value);
+    }
+  free (s->annotations);
+  hooks_free (s->poststart, s->poststart_len);
+  hooks_free (s->poststop, s->poststop_len);
+  free (s);
+}
+
+void
+ocirun_state_freep (struct ocirun_state **s)
+{
+  ocirun_state_free (*s);
+  *s = NULL;
+}
+
+/* ---- liveness ------------------------------------------------------------ */
+
+int
+ocirun_proc_stat (pid_t pid, unsigned long long *start, char *state)
+{
+  char path[64], buf[1024];
+  ssize_t n;
+  int fd;
+  char *p;
+
+  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  fd = open (path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return -1;
+  n = read (fd, buf, sizeof buf - 1);
+  close (fd);
+  if (n <= 0)
+    {
+      errno = ESRCH;
+      return -1;
+    }
+  buf[n] = '\0';
+  /* comm may hold spaces and parens: fields restart after the last ')'. */
+  p = strrchr (buf, ')');
+  if (p == NULL || p[1] != ' ')
+    {
+      errno = EINVAL;
+      return -1;
+    }
+  p += 2;
+  if (state)
+    *state = *p;
+  /* p is field 3; skip to field 22. */
+  for (int field = 3; field < 22; field++)
+    {
+      p = strchr (p, ' ');
+      if (p == NULL)
+        {
+          errno = EINVAL;
+          return -1;
+        }
+      p++;
+    }
+  if (start)
+    *start = strtoull (p, NULL, 10);
+  return 0;
+}
+
+bool
+ocirun_pid_is (pid_t pid, unsigned long long start)
+{
+  unsigned long long st;
+  char state;
+
+  if (pid <= 0 || ocirun_proc_stat (pid, &st, &state) < 0)
+    return false;
+  if (state == 'Z' || state == 'X' || state == 'x')
+    return false;
+  return st == start;
+}
+
+enum oci_status
+ocirun_state_status (const struct ocirun_state *s)
+{
+  switch (s->status)
+    {
+    case OCI_STATUS_CREATING:
+      return ocirun_pid_is (s->creator, s->creator_start) ? OCI_STATUS_CREATING
+                                                          : OCI_STATUS_STOPPED;
+    case OCI_STATUS_CREATED:
+    case OCI_STATUS_RUNNING:
+      return ocirun_pid_is (s->pid, s->pid_start) ? s->status
+                                                  : OCI_STATUS_STOPPED;
+    default:
+      return OCI_STATUS_STOPPED;
+    }
+}
+
+void
+ocirun_time_rfc3339 (char *buf, size_t len)
+{
+  struct timespec now;
+  struct tm tm;
+  char frac[16];
+  size_t n;
+
+  clock_gettime (CLOCK_REALTIME, &now);
+  gmtime_r (&now.tv_sec, &tm);
+  n = strftime (buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+  /* Go's RFC3339Nano drops trailing zeros of the fraction. */
+  snprintf (frac, sizeof frac, ".%09ld", (long) now.tv_nsec);
+  for (size_t i = strlen (frac) - 1; i > 0 && frac[i] == '0'; i--)
+    frac[i] = '\0';
+  if (strcmp (frac, ".") == 0)
+    frac[0] = '\0';
+  snprintf (buf + n, len - n, "%sZ", frac);
+}
+
+int
+ocirun_write_pid_file (const char *path, pid_t pid, struct ocirun_error *err)
+{
+  char tmp[4096], num[32];
+  const char *slash = strrchr (path, '/');
+  int n = snprintf (num, sizeof num, "%d", (int) pid);
+  int fd;
+
+  /* Same directory as the target so that rename() is atomic. */
+  if (slash)
+    snprintf (tmp, sizeof tmp, "%.*s/.%s.tmp", (int) (slash - path), path,
+              slash + 1);
+  else
+    snprintf (tmp, sizeof tmp, ".%s.tmp", path);
+  fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return ocirun_error_errno (err, "create pid file `%s`", tmp);
+  if (write_all (fd, num, (size_t) n) < 0)
+    {
+      int saved = errno;
+      close (fd);
+      unlink (tmp);
+      return ocirun_error_set (err, saved, "write pid file `%s`", tmp);
+    }
+  close (fd);
+  if (rename (tmp, path) < 0)
+    {
+      int saved = errno;
+      unlink (tmp);
+      return ocirun_error_set (err, saved, "rename pid file to `%s`", path);
+    }
+  return 0;
+}

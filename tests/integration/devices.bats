@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# devices.bats - the container's /dev: default devices (runtime-linux.md),
+# linux.devices, /dev/ptmx and the standard symlinks.
+
+load helpers
+
+setup () {
+  setup_bundle
+}
+
+teardown () {
+  teardown_bundle
+}
+
+# "type major:minor mode uid:gid" of each path, as the container sees it
+# (busybox stat prints major/minor in hex).
+stat_devs () {
+  local script='for d in "$@"; do stat -c "$d %F %t:%T %a %u:%g" "$d"; done'
+  config_set ".process.args = [\"sh\", \"-c\", $(jq -Rn --arg s "$script" '$s'), \"sh\", $1]"
+}
+
+@test "devices: default devices with their numbers and modes" {
+  stat_devs '"/dev/null", "/dev/zero", "/dev/full", "/dev/random", "/dev/urandom", "/dev/tty"'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/dev/null character special file 1:3 666 0:0"* ]]
+  [[ "$output" == *"/dev/zero character special file 1:5 666 0:0"* ]]
+  [[ "$output" == *"/dev/full character special file 1:7 666 0:0"* ]]
+  [[ "$output" == *"/dev/random character special file 1:8 666 0:0"* ]]
+  [[ "$output" == *"/dev/urandom character special file 1:9 666 0:0"* ]]
+  [[ "$output" == *"/dev/tty character special file 5:0 666 0:0"* ]]
+}
+
+@test "devices: the devices work" {
+  config_set '.process.args = ["sh", "-c", "echo x > /dev/null && head -c 4 /dev/zero | wc -c && head -c 4 /dev/urandom | wc -c"]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 4 ]
+  [ "${lines[1]}" = 4 ]
+}
+
+@test "devices: /dev/ptmx and the fd symlinks" {
+  config_set '.process.args = ["sh", "-c", "for l in ptmx fd stdin stdout stderr; do echo $l=$(readlink /dev/$l); done"]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"ptmx=pts/ptmx"* ]]
+  [[ "$output" == *"fd=/proc/self/fd"* ]]
+  [[ "$output" == *"stdin=/proc/self/fd/0"* ]]
+  [[ "$output" == *"stdout=/proc/self/fd/1"* ]]
+  [[ "$output" == *"stderr=/proc/self/fd/2"* ]]
+}
+
+@test "devices: linux.devices with exact fileMode, owner, all types" {
+  config_set '.linux.devices = [
+    {"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 416, "uid": 1000, "gid": 1001},
+    {"path": "/dev/myfifo", "type": "p", "fileMode": 384},
+    {"path": "/dev/sub/loop", "type": "b", "major": 7, "minor": 0, "fileMode": 432},
+    {"path": "/dev/myurandom", "type": "u", "major": 1, "minor": 9}]'
+  stat_devs '"/dev/mynull", "/dev/myfifo", "/dev/sub/loop", "/dev/myurandom"'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # 416 = 0640, 384 = 0600, 432 = 0660; the umask doesn't apply.
+  [[ "$output" == *"/dev/mynull character special file 1:3 640 1000:1001"* ]]
+  [[ "$output" == *"/dev/myfifo fifo 0:0 600 0:0"* ]]
+  [[ "$output" == *"/dev/sub/loop block special file 7:0 660 0:0"* ]]
+  [[ "$output" == *"/dev/myurandom character special file 1:9 666 0:0"* ]]
+}
+
+@test "devices: a linux.devices entry replaces the default one" {
+  config_set '.linux.devices = [{"path": "/dev/null", "type": "c", "major": 1, "minor": 3, "fileMode": 384}]'
+  stat_devs '"/dev/null"'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/dev/null character special file 1:3 600 0:0"* ]]
+}
+
+@test "devices: invalid linux.devices entries are rejected before anything runs" {
+  config_set '.linux.devices = [{"path": "/dev/bad", "type": "c"}]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.devices[0]"* ]]
+  [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "devices: in a user namespace the host's nodes are bind-mounted" {
+  config_set '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .mounts |= map(select(.type != "cgroup"))'
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  # The mapped root must be able to reach the rootfs.
+  chmod 755 "$TEST_TMP" "$BUNDLE"
+  config_set '.process.args = ["sh", "-c", "grep \" /dev/null \" /proc/self/mountinfo; stat -c \"%F %t:%T\" /dev/null; echo ok > /dev/null && echo WORKS"]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *" /dev/null "* ]]
+  [[ "$output" == *"character special file 1:3"* ]]
+  [[ "$output" == *WORKS* ]]
+}
+
+@test "devices: a bind-mounted /dev is left alone" {
+  mkdir "$TEST_TMP/devdir"
+  touch "$TEST_TMP/devdir/only-this"
+  config_set ".mounts |= map(select(.destination | startswith(\"/dev\") | not))
+    | .mounts += [{\"destination\": \"/dev\", \"type\": \"bind\", \"source\": \"$TEST_TMP/devdir\", \"options\": [\"rbind\"]}]"
+  config_set '.process.args = ["ls", "/dev"]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = only-this ]
+}

@@ -1,0 +1,1 @@
+"""OCI runtime-spec conformance suite (see ../README.md)."""
