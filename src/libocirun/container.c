@@ -29,6 +29,7 @@
 #include "libocirun/security.h"
 #include "libocirun/sync.h"
 #include "libocirun/terminal.h"
+#include "libocirun/test_hooks.h"
 #include "oci-spec/json_tree.h"
 
 void
@@ -170,6 +171,7 @@ make_state_dir (struct ocirun_create *cr, struct ocirun_error *err)
   if (ocirun_state_dir_create (cr->rootfd, c->id, &cr->dirfd, err) < 0)
     return -1;
   cr->state_dir_made = true;
+  ocirun_test_stop_at ("create-state-dir");
   snprintf (path, sizeof path, "%s/%s", c->opts.root, c->id);
   c->state_dir = strdup (path);
   if (c->state_dir == NULL)
@@ -447,8 +449,10 @@ commit_created (struct ocirun_create *cr, struct ocirun_error *err)
     return ocirun_error_errno (err, "read /proc/%d/stat", (int) c->pid);
   if (c->cgroup && ocirun_cgroup_save (c, err) < 0)
     return -1;
+  ocirun_test_stop_at ("create-before-state");
   if (ocirun_state_write (cr->dirfd, &cr->st, err) < 0)
     return -1;
+  ocirun_test_stop_at ("create-after-state");
   if (c->opts.pid_file && c->opts.pid_file[0]
       && ocirun_write_pid_file (c->opts.pid_file, c->pid, err) < 0)
     return -1;
@@ -467,13 +471,16 @@ ocirun_create_spawn (struct ocirun_create *cr, struct ocirun_error *err)
   if (ocirun_cgroup_create (c, err) < 0)
     return -1;
   cr->cgroup_made = true;
+  ocirun_test_stop_at ("create-cgroup");
   if (make_channels (cr, err) < 0)
     return -1;
   if (spawn (cr, err) < 0)
     return -1;
+  ocirun_test_stop_at ("create-clone");
   ocirun_security_release (c);
   if (drive_setup (cr, err) < 0)
     return -1;
+  ocirun_test_stop_at ("create-child-ready");
   return commit_created (cr, err);
 }
 

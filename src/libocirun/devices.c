@@ -214,7 +214,7 @@ dev_is_bind_mounted (const struct oci_config *cfg)
       const struct oci_mount *m = &cfg->mounts[i];
       bool bind = m->type && strcmp (m->type, "bind") == 0;
 
-      if (strcmp (m->destination, "/dev") != 0)
+      if (!ocirun_mount_dest_is (m->destination, "/dev"))
         continue;
       for (size_t j = 0; j < m->options_len && !bind; j++)
         bind = strcmp (m->options[j], "bind") == 0

@@ -21,6 +21,7 @@
 #include "libocirun/hooks.h"
 #include "libocirun/log.h"
 #include "libocirun/sync.h"
+#include "libocirun/test_hooks.h"
 
 /* Open root + the container's directory; a missing root is a missing
  * container. */
@@ -165,8 +166,10 @@ ocirun_container_start (const char *root, const char *id,
   st = ocirun_state_status (s);
   if (st != OCI_STATUS_CREATED)
     return status_error (id, st, "start", err);
+  ocirun_test_stop_at ("start-before-signal");
   if (send_start (root, id, dirfd, err) < 0)
     return -1;
+  ocirun_test_stop_at ("start-after-signal");
   unlinkat (dirfd, OCIRUN_START_SOCKET, 0);
   s->status = OCI_STATUS_RUNNING;
   if (ocirun_state_write (dirfd, s, err) < 0)
@@ -343,11 +346,13 @@ ocirun_delete_locked (int rootfd, int dirfd, const char *root, const char *id,
   if (s && (st == OCI_STATUS_RUNNING || st == OCI_STATUS_CREATED)
       && kill_and_wait (s, err) < 0)
     return -1;
+  ocirun_test_stop_at ("delete-after-kill");
   ocirun_container_for (&c, root, id, path, sizeof path);
   r = ocirun_cgroup_destroy (&c, err);
   ocirun_cgroup_free (c.cgroup);
   if (r < 0)
     return -1;
+  ocirun_test_stop_at ("delete-after-cgroup");
   if (ocirun_state_dir_remove (rootfd, id, dirfd, err) < 0)
     return -1;
   if (s)

@@ -2,6 +2,7 @@
  * filesystems through mount(2) onto an fd resolved inside the rootfs. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -76,6 +77,55 @@ ocirun_mount_empty_ro_tmpfs (int targetfd)
 
 /* ---- checks ------------------------------------------------------------- */
 
+/* dest made absolute and cleaned (see mounts.h) into buf; false if it
+   does not fit. */
+static bool
+dest_clean (const char *dest, char *buf, size_t len)
+{
+  size_t n = 0;
+
+  if (len < 2)
+    return false;
+  while (*dest)
+    {
+      const char *c = dest;
+      size_t clen;
+
+      while (*c == '/')
+        c++;
+      clen = strcspn (c, "/");
+      dest = c + clen;
+      if (clen == 0 || (clen == 1 && c[0] == '.'))
+        continue;
+      if (clen == 2 && c[0] == '.' && c[1] == '.')
+        {
+          while (n > 0 && buf[n - 1] != '/')
+            n--;
+          if (n > 0)
+            n--; /* and the "/" before it */
+          continue;
+        }
+      if (n + 1 + clen >= len)
+        return false;
+      buf[n++] = '/';
+      memcpy (buf + n, c, clen);
+      n += clen;
+    }
+  if (n == 0)
+    buf[n++] = '/';
+  buf[n] = '\0';
+  return true;
+}
+
+bool
+ocirun_mount_dest_is (const char *dest, const char *abs)
+{
+  char buf[PATH_MAX];
+
+  return dest != NULL && dest_clean (dest, buf, sizeof buf)
+         && strcmp (buf, abs) == 0;
+}
+
 static bool
 type_is (const struct oci_mount *m, const char *t)
 {
@@ -96,7 +146,7 @@ proc_mount_allowed (const char *dest)
     "/proc/net/dev", "/proc/sys/kernel/ns_last_pid",
   };
   for (size_t i = 0; i < sizeof allowed / sizeof allowed[0]; i++)
-    if (strcmp (dest, allowed[i]) == 0)
+    if (ocirun_mount_dest_is (dest, allowed[i]))
       return true;
   return false;
 }
@@ -119,7 +169,7 @@ check_proc_destination (const struct oci_mount *m, int destfd, int srcfd,
       return ocirun_error_set (err, EPERM,
                                "destination is inside /proc, refusing");
     }
-  if (strcmp (m->destination, "/proc") == 0 && srcfd >= 0
+  if (ocirun_mount_dest_is (m->destination, "/proc") && srcfd >= 0
       && (fstatfs (srcfd, &sfs) < 0 || sfs.f_type != PROC_SUPER_MAGIC))
     return ocirun_error_set (err, EPERM,
                              "only a procfs may be mounted on /proc");
@@ -450,7 +500,7 @@ mount_fs (struct ocirun_mount_ctx *ctx, const struct oci_mount *m,
         return ocirun_error_errno (err, "tmpcopyup");
       flags &= ~MS_RDONLY; /* made read-only after the copy */
     }
-  if ((flags & MS_RDONLY) && strcmp (m->destination, "/dev") == 0)
+  if ((flags & MS_RDONLY) && ocirun_mount_dest_is (m->destination, "/dev"))
     {
       /* Device nodes are created in it later (see rootfs.c). */
       flags &= ~MS_RDONLY;

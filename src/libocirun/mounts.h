@@ -30,6 +30,15 @@ struct ocirun_mount_ctx
                         once the device nodes exist */
 };
 
+/* config.md (Linux): a relative destination is deprecated but allowed,
+ * "interpreted as relative to /".  True when dest names the absolute
+ * path abs ("/dev") once made absolute and lexically cleaned: repeated
+ * "/", "." components and a trailing "/" are dropped, ".." removes the
+ * previous component (never climbing above "/").  Used for the
+ * destinations the runtime treats specially (/dev, /proc, ...); the
+ * mount itself is always resolved inside the rootfs by path_resolve. */
+bool ocirun_mount_dest_is (const char *dest, const char *abs);
+
 /* Perform mounts[index] (m).  Errors read "mount `src` on `dest`: ...". */
 int ocirun_mount_one (struct ocirun_mount_ctx *ctx, const struct oci_mount *m,
                       struct ocirun_error *err);

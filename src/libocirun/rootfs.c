@@ -95,11 +95,18 @@ validate_mount (const struct oci_config *cfg, const struct oci_mount *m,
   size_t bad;
   int r;
 
-  if (m->destination == NULL || m->destination[0] != '/')
+  if (m->destination == NULL || m->destination[0] == '\0')
     return ocirun_error_set (err, EINVAL,
-                             "config.json: mounts[%zu].destination: `%s` "
-                             "must be an absolute path",
-                             i, m->destination ? m->destination : "");
+                             "config.json: mounts[%zu].destination: "
+                             "missing required field",
+                             i);
+  /* config.md (Linux): "MAY be a relative path, in which case it MUST be
+     interpreted as relative to /" (deprecated; the config validator warns).
+     Path resolution takes relative paths from the rootfs. */
+  if (m->destination[0] != '/')
+    ocirun_debug ("config.json: mounts[%zu].destination: `%s` taken as "
+                  "`/%s`",
+                  i, m->destination, m->destination);
   if (ocirun_mount_opts_parse (m->options, m->options_len, is_bind, &o, &bad,
                                err)
       < 0)

@@ -18,8 +18,8 @@
 #include "oci-spec/config.h"
 
 /* Parent, before any fork: root.path exists and is a directory (relative
- * paths are taken from bundle), every mounts[] destination is absolute,
- * every mount option is known, idmapped mounts have mappings, the
+ * paths are taken from bundle), every mounts[] destination is set
+ * (relative ones, deprecated, are taken from "/"), every mount option is known, idmapped mounts have mappings, the
  * rootfsPropagation value is known, masked/readonly paths and devices are
  * absolute and well-formed.  Messages look like
  * "config.json: mounts[2].destination: ...". */

@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# caps.bats - credentials of the container process: the five capability
+# sets, uid/gid/additional groups, no_new_privs, as /proc/self/status shows
+# them inside the container, for `run` and `exec`, and compared with runc.
+
+load helpers
+
+setup () {
+  setup_bundle
+  ID=$(new_id)
+}
+
+teardown () {
+  teardown_bundle
+}
+
+STATUS_FIELDS='^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):'
+
+show_status () {
+  config_set ".process.args = [\"grep\", \"-E\", \"$STATUS_FIELDS\", \"/proc/self/status\"]"
+}
+
+# The hex mask of capability numbers, as /proc/self/status prints it.
+mask () {
+  local m=0 c
+  for c in "$@"; do m=$((m | (1 << c))); done
+  printf '%016x' "$m"
+}
+
+field () {
+  echo "$output" | awk -v f="$1:" '$1 == f { $1 = ""; sub(/^ /, ""); print }'
+}
+
+@test "caps: default spec: AUDIT_WRITE, KILL, NET_BIND_SERVICE; no inheritable, no ambient" {
+  show_status
+  run ocirun run -b "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  local want
+  want=$(mask 29 5 10)
+  [ "$(field CapEff)" = "$want" ]
+  [ "$(field CapPrm)" = "$want" ]
+  [ "$(field CapBnd)" = "$want" ]
+  [ "$(field CapInh)" = 0000000000000000 ]
+  [ "$(field CapAmb)" = 0000000000000000 ]
+  [ "$(field NoNewPrivs)" = 1 ]
+}
+
+@test "caps: all five sets exactly as configured, as a non-root user" {
+  show_status
+  config_set '.process.user = {"uid": 1000, "gid": 1001, "additionalGids": [5, 7]}
+    | .process.noNewPrivileges = false
+    | .process.capabilities = {
+        "bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW", "CAP_NET_BIND_SERVICE"],
+        "effective": ["CAP_KILL", "CAP_NET_BIND_SERVICE"],
+        "permitted": ["CAP_KILL", "CAP_NET_BIND_SERVICE", "CAP_NET_RAW"],
+        "inheritable": ["CAP_NET_BIND_SERVICE"],
+        "ambient": ["CAP_NET_BIND_SERVICE"]}'
+  run ocirun run -b "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  # After execve of a plain binary by a non-root user, only the ambient
+  # set survives into permitted and effective (capabilities(7)).
+  [ "$(field CapBnd)" = "$(mask 0 5 13 10)" ]
+  [ "$(field CapInh)" = "$(mask 10)" ]
+  [ "$(field CapAmb)" = "$(mask 10)" ]
+  [ "$(field CapPrm)" = "$(mask 10)" ]
+  [ "$(field CapEff)" = "$(mask 10)" ]
+  [ "$(field NoNewPrivs)" = 0 ]
+  [ "$(field Uid)" = "1000	1000	1000	1000" ]
+  [ "$(field Gid)" = "1001	1001	1001	1001" ]
+  [ "$(field Groups)" = "5 7" ]
+}
+
+@test "caps: root: execve raises permitted and effective to the bounding set (as runc)" {
+  show_status
+  config_set '.process.capabilities = {
+        "bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_SETUID"],
+        "effective": ["CAP_KILL"],
+        "permitted": ["CAP_KILL", "CAP_SETUID"]}'
+  run ocirun run -b "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(field CapBnd)" = "$(mask 0 5 7)" ]
+  # Root's execve recomputes permitted as bounding & (file caps = all),
+  # and effective likewise (capabilities(7), "root" rules).
+  [ "$(field CapPrm)" = "$(mask 0 5 7)" ]
+  [ "$(field CapEff)" = "$(mask 0 5 7)" ]
+  [ "$(field CapInh)" = 0000000000000000 ]
+}
+
+@test "caps: empty capabilities object drops everything" {
+  show_status
+  config_set '.process.capabilities = {}'
+  run ocirun run -b "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(field CapBnd)" = 0000000000000000 ]
+  [ "$(field CapEff)" = 0000000000000000 ]
+  [ "$(field CapPrm)" = 0000000000000000 ]
+}
+
+@test "caps: unknown capability is refused before anything is created" {
+  config_set '.process.capabilities.bounding += ["CAP_FOO"]'
+  local n
+  n=$(jq '.process.capabilities.bounding | length - 1' "$BUNDLE/config.json")
+  run ocirun run -b "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"config.json: process.capabilities.bounding[$n]: unknown capability \"CAP_FOO\""* ]]
+  [ -z "$(ls "$ROOT")" ]
+}
+
+@test "caps: exec gets the config's capabilities, and --cap adds to them" {
+  config_set '.process.args = ["sleep", "60"]'
+  run ocirun run -d -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  run ocirun exec "$ID" grep -E "$STATUS_FIELDS" /proc/self/status
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(field CapEff)" = "$(mask 29 5 10)" ]
+  [ "$(field CapBnd)" = "$(mask 29 5 10)" ]
+  [ "$(field CapInh)" = 0000000000000000 ]
+  [ "$(field NoNewPrivs)" = 1 ]
+  [ "$(field Seccomp)" = 2 ]
+  run ocirun exec --cap CAP_CHOWN "$ID" grep -E "$STATUS_FIELDS" /proc/self/status
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(field CapEff)" = "$(mask 29 5 10 0)" ]
+}
+
+@test "caps: exec --process with its own user and capabilities" {
+  config_set '.process.args = ["sleep", "60"]'
+  run ocirun run -d -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  jq -n --arg re "$STATUS_FIELDS" '{
+    "cwd": "/", "args": ["grep", "-E", $re, "/proc/self/status"],
+    "user": {"uid": 65534, "gid": 65534},
+    "noNewPrivileges": false,
+    "capabilities": {"bounding": ["CAP_KILL"], "effective": ["CAP_KILL"],
+                     "permitted": ["CAP_KILL"], "inheritable": ["CAP_KILL"],
+                     "ambient": ["CAP_KILL"]}}' > "$TEST_TMP/process.json"
+  run ocirun exec --process "$TEST_TMP/process.json" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(field Uid)" = "65534	65534	65534	65534" ]
+  [ "$(field CapBnd)" = "$(mask 5)" ]
+  [ "$(field CapAmb)" = "$(mask 5)" ]
+  [ "$(field CapEff)" = "$(mask 5)" ]
+  [ "$(field NoNewPrivs)" = 0 ]
+  jq '.capabilities.bounding = ["CAP_NOPE"]' "$TEST_TMP/process.json" > "$TEST_TMP/bad.json"
+  run ocirun exec --process "$TEST_TMP/bad.json" "$ID"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'capabilities.bounding[0]: unknown capability "CAP_NOPE"'* ]]
+}
+
+@test "caps: same /proc/self/status credentials as runc" {
+  command -v runc >/dev/null || skip "runc not installed"
+  show_status
+  config_set '.process.user = {"uid": 1000, "gid": 1000, "additionalGids": [10]}
+    | .process.noNewPrivileges = false
+    | .process.capabilities = {
+        "bounding": ["CAP_CHOWN", "CAP_KILL", "CAP_NET_BIND_SERVICE"],
+        "effective": ["CAP_KILL"], "permitted": ["CAP_KILL", "CAP_CHOWN"],
+        "inheritable": ["CAP_KILL"], "ambient": ["CAP_KILL"]}
+    | del(.linux.seccomp)'
+  run ocirun run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  local ours=$output
+  run runc --root "$TEST_TMP/runc" run -b "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  echo "ocirun:"; echo "$ours"; echo "runc:"; echo "$output"
+  [ "$ours" = "$output" ]
+}
