@@ -37,8 +37,34 @@ config_set () {
   jq "$1" "$BUNDLE/config.json" > "$tmp" && mv "$tmp" "$BUNDLE/config.json"
 }
 
+# `create` and `run -d` leave a container process that inherits the
+# runtime's stdout/stderr (as with runc). Inside bats' `run`, that would be
+# bats' capture pipe, and bats would wait for it until the container dies.
+# So for those, the container's stdio goes to a file and the runtime's own
+# output is replayed from it. A test wanting the container's output reads
+# "$TEST_TMP/<id>.out".
 ocirun () {
+  if _detaches "$@"; then
+    local id=${!#}
+    local out=${TEST_TMP:-/tmp}/$id.out
+    "$OCIRUN" --root "$ROOT" "$@" </dev/null >"$out" 2>&1
+    local rc=$?
+    cat "$out"
+    return $rc
+  fi
   "$OCIRUN" --root "$ROOT" "$@"
+}
+
+_detaches () {
+  local a
+  case "$1" in
+    create) return 0 ;;
+    run)
+      for a in "$@"; do
+        case "$a" in -d|--detach) return 0 ;; esac
+      done ;;
+  esac
+  return 1
 }
 
 # A container id unique across parallel test runs.

@@ -16,4 +16,7 @@ if ! command -v bats >/dev/null 2>&1; then
 fi
 set -- "$here"/*.bats
 [ -e "$1" ] || { echo "1..0 # SKIP no integration test files"; exit 0; }
-exec bats --tap ${BATS_FILTER:+--filter "$BATS_FILTER"} "$@"
+# A test that hangs is failed after BATS_TEST_TIMEOUT seconds, and the whole
+# run is bounded, so CI always ends with a summary.
+export BATS_TEST_TIMEOUT=${BATS_TEST_TIMEOUT:-180}
+exec timeout -k 10 ${OCIRUN_BATS_TIMEOUT:-2700} bats --tap ${BATS_FILTER:+--filter "$BATS_FILTER"} "$@"
