@@ -122,7 +122,7 @@ static const struct
   bool intel_rdt;                  /* cgroups */
   bool idmap_mounts;               /* rootfs */
   bool net_devices;                /* network */
-  bool memory_policy;              /* engine */
+  bool memory_policy;              /* rootfs (memory_policy.c) */
 } support = {
   .cgroup_v1 = true,
   .cgroup_v2 = true,
@@ -130,13 +130,13 @@ static const struct
   .cgroup_systemd_user = false,
   .cgroup_rdma = true,
   .seccomp = true,
-  .seccomp_wait_killable_recv = false,
+  .seccomp_wait_killable_recv = true, /* security: raw seccomp(2) load */
   .apparmor = true,
   .selinux = true,
-  .intel_rdt = false,
+  .intel_rdt = false, /* refused: see intelrdt.h */
   .idmap_mounts = true,
   .net_devices = true,
-  .memory_policy = false,
+  .memory_policy = true, /* rootfs area: memory_policy.c */
 };
 
 static const char *const memory_policy_modes[]

@@ -37,12 +37,11 @@ ocirun_apparmor_real_set_exec_profile (const char *profile)
   int n, r;
 
   n = snprintf (buf, sizeof buf, "exec %s", profile);
-  if (n < 0 || (size_t) n >= sizeof buf)
+  if (n < 0 || (size_t)n >= sizeof buf)
     return -ENAMETOOLONG;
   /* The per-LSM directory (Linux 5.1+) is unambiguous when several LSMs
    * are stacked; the shared attr/exec is the fallback. */
-  r = ocirun_lsm_write_proc_attr ("/proc/thread-self/attr/apparmor/exec",
-                                  buf);
+  r = ocirun_lsm_write_proc_attr ("/proc/thread-self/attr/apparmor/exec", buf);
   if (r == -ENOENT)
     r = ocirun_lsm_write_proc_attr ("/proc/self/attr/exec", buf);
   return r;

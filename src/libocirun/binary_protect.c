@@ -46,7 +46,7 @@ ocirun_verify_procfs_fd (int fd, const char *what, struct ocirun_error *err)
   if (sfs.f_type != PROC_SUPER_MAGIC)
     return ocirun_error_set (err, EXDEV,
                              "`%s` is not on procfs (f_type 0x%lx)", what,
-                             (unsigned long) sfs.f_type);
+                             (unsigned long)sfs.f_type);
   return 0;
 }
 

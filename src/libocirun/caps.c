@@ -76,16 +76,16 @@ static void
 cap_lists (const struct oci_capabilities *caps, struct ocirun_capset *out,
            struct cap_list lists[5])
 {
-  lists[0] = (struct cap_list) { "bounding", caps->bounding,
-                                 caps->bounding_len, &out->bounding };
-  lists[1] = (struct cap_list) { "effective", caps->effective,
-                                 caps->effective_len, &out->effective };
-  lists[2] = (struct cap_list) { "inheritable", caps->inheritable,
-                                 caps->inheritable_len, &out->inheritable };
-  lists[3] = (struct cap_list) { "permitted", caps->permitted,
-                                 caps->permitted_len, &out->permitted };
-  lists[4] = (struct cap_list) { "ambient", caps->ambient, caps->ambient_len,
-                                 &out->ambient };
+  lists[0] = (struct cap_list){ "bounding", caps->bounding, caps->bounding_len,
+                                &out->bounding };
+  lists[1] = (struct cap_list){ "effective", caps->effective,
+                                caps->effective_len, &out->effective };
+  lists[2] = (struct cap_list){ "inheritable", caps->inheritable,
+                                caps->inheritable_len, &out->inheritable };
+  lists[3] = (struct cap_list){ "permitted", caps->permitted,
+                                caps->permitted_len, &out->permitted };
+  lists[4] = (struct cap_list){ "ambient", caps->ambient, caps->ambient_len,
+                                &out->ambient };
 }
 
 int
@@ -101,8 +101,9 @@ ocirun_caps_validate (const struct oci_capabilities *caps, const char *what,
   for (int l = 0; l < 5; l++)
     for (size_t i = 0; i < lists[l].len; i++)
       if (ocirun_cap_from_name (lists[l].names[i]) < 0)
-        return ocirun_error_set (err, 0, "%s.%s[%zu]: unknown capability \"%s\"",
-                                 what, lists[l].field, i, lists[l].names[i]);
+        return ocirun_error_set (err, 0,
+                                 "%s.%s[%zu]: unknown capability \"%s\"", what,
+                                 lists[l].field, i, lists[l].names[i]);
   return 0;
 }
 
@@ -149,8 +150,10 @@ ocirun_caps_drop_bounding (uint64_t keep, struct ocirun_error *err)
       if (keep & (UINT64_C (1) << v))
         continue;
       if (prctl (PR_CAPBSET_DROP, v, 0, 0, 0) < 0 && errno != EINVAL)
-        return ocirun_error_errno (err, "drop capability %d from the "
-                                        "bounding set", v);
+        return ocirun_error_errno (err,
+                                   "drop capability %d from the "
+                                   "bounding set",
+                                   v);
     }
   return 0;
 }
@@ -162,12 +165,12 @@ ocirun_caps_set (uint64_t effective, uint64_t permitted, uint64_t inheritable,
   struct __user_cap_header_struct hdr = { _LINUX_CAPABILITY_VERSION_3, 0 };
   struct __user_cap_data_struct data[2];
 
-  data[0].effective = (uint32_t) effective;
-  data[0].permitted = (uint32_t) permitted;
-  data[0].inheritable = (uint32_t) inheritable;
-  data[1].effective = (uint32_t) (effective >> 32);
-  data[1].permitted = (uint32_t) (permitted >> 32);
-  data[1].inheritable = (uint32_t) (inheritable >> 32);
+  data[0].effective = (uint32_t)effective;
+  data[0].permitted = (uint32_t)permitted;
+  data[0].inheritable = (uint32_t)inheritable;
+  data[1].effective = (uint32_t)(effective >> 32);
+  data[1].permitted = (uint32_t)(permitted >> 32);
+  data[1].inheritable = (uint32_t)(inheritable >> 32);
   if (syscall (SYS_capset, &hdr, data) < 0)
     return ocirun_error_errno (err, "capset");
   return 0;
@@ -183,12 +186,11 @@ ocirun_caps_get (uint64_t *effective, uint64_t *permitted,
   if (syscall (SYS_capget, &hdr, data) < 0)
     return ocirun_error_errno (err, "capget");
   if (effective)
-    *effective = data[0].effective | ((uint64_t) data[1].effective << 32);
+    *effective = data[0].effective | ((uint64_t)data[1].effective << 32);
   if (permitted)
-    *permitted = data[0].permitted | ((uint64_t) data[1].permitted << 32);
+    *permitted = data[0].permitted | ((uint64_t)data[1].permitted << 32);
   if (inheritable)
-    *inheritable
-        = data[0].inheritable | ((uint64_t) data[1].inheritable << 32);
+    *inheritable = data[0].inheritable | ((uint64_t)data[1].inheritable << 32);
   return 0;
 }
 

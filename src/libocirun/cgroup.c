@@ -46,6 +46,20 @@ ocirun_cgroup_free (struct ocirun_cgroup *cg)
   free (cg);
 }
 
+const char *
+ocirun_cgroup_path (const struct ocirun_container *c, const char *controller)
+{
+  const struct ocirun_cgroup *cg = c ? c->cgroup : NULL;
+  int i;
+
+  if (cg == NULL)
+    return NULL;
+  if (controller == NULL)
+    return cg->unified_path;
+  i = cg_ctrl_from_name (controller);
+  return i < 0 ? NULL : cg->v1_path[i];
+}
+
 /* Open the files the child will write "0" to now, so it only has to
  * write: no path lookups, and it works whatever mount namespace or root
  * it has by then.

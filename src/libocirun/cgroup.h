@@ -114,6 +114,16 @@ int ocirun_cgroup_destroy (struct ocirun_container *c,
 /* Accepts NULL. */
 void ocirun_cgroup_free (struct ocirun_cgroup *cg);
 
+/* Read-only: the container's cgroup directory as an absolute host path
+ * ("/sys/fs/cgroup/memory/<path>"), owned by c->cgroup.  controller is a
+ * v1 controller or named hierarchy ("memory", "cpu", "name=systemd"),
+ * or NULL for the cgroup2 directory (pure v2 and hybrid hosts).  NULL
+ * when there is none: no c->cgroup, an unknown controller, a hierarchy
+ * the host does not mount.  Usable in the container child (the paths
+ * stay valid until it leaves the host's mount tree). */
+const char *ocirun_cgroup_path (const struct ocirun_container *c,
+                                const char *controller);
+
 /* ---- operations on a created/loaded container ----------------------------
  */
 

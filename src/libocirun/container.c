@@ -119,7 +119,9 @@ ocirun_create_prepare (struct ocirun_create *cr, const char *id,
   if (ocirun_rootfs_validate (c->config, c->bundle, err) < 0
       || ocirun_security_validate (c->config, err) < 0
       || ocirun_cgroup_validate (c->config, opts->systemd_cgroup, err) < 0
-      || ocirun_net_validate (c->config, err) < 0)
+      || ocirun_net_validate (c->config, err) < 0
+      || ocirun_intelrdt_validate (c->config, err) < 0
+      || ocirun_memory_policy_validate (c->config, err) < 0)
     return -1;
   if (ocirun_ns_plan_build (c->config, &cr->plan, err) < 0)
     return -1;

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -85,14 +86,80 @@ directly_in_dev (const char *path)
          && strcmp (name, ".") != 0 && strcmp (name, "..") != 0;
 }
 
+static const char *
+describe_file (const struct stat *st, char *buf, size_t len)
+{
+  switch (st->st_mode & S_IFMT)
+    {
+    case S_IFCHR:
+    case S_IFBLK:
+      snprintf (buf, len, "a %s device %u:%u",
+                S_ISCHR (st->st_mode) ? "character" : "block",
+                major (st->st_rdev), minor (st->st_rdev));
+      return buf;
+    case S_IFIFO:
+      return "a fifo";
+    case S_IFREG:
+      return "a regular file";
+    case S_IFDIR:
+      return "a directory";
+    case S_IFLNK:
+      return "a symlink";
+    case S_IFSOCK:
+      return "a socket";
+    default:
+      return "an unknown file type";
+    }
+}
+
+/* config-linux.md "Devices": "If a file already exists at path that does
+ * not match the requested device, the runtime MUST generate an error".
+ * 0 if nothing is at name, 1 if the same kind of node (and for character
+ * and block devices the same major:minor) is there already, < 0 with
+ * "config.json: linux.devices[index]: ..." otherwise. */
 static int
-create_node (int rootfd, int devfd, const struct node *n, bool userns,
-             struct ocirun_error *err)
+check_existing (int parentfd, const char *name, const struct node *n,
+                size_t index, struct ocirun_error *err)
+{
+  struct stat st;
+  char what[64];
+
+  if (fstatat (parentfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+    {
+      if (errno == ENOENT)
+        return 0;
+      return ocirun_error_errno (err,
+                                 "config.json: linux.devices[%zu]: "
+                                 "stat `%s`",
+                                 index, n->path);
+    }
+  if ((st.st_mode & S_IFMT) == n->type
+      && (n->type == S_IFIFO || st.st_rdev == n->dev))
+    {
+      ocirun_debug ("device `%s` already exists, keeping it", n->path);
+      return 1;
+    }
+  return ocirun_error_set (err, EEXIST,
+                           "config.json: linux.devices[%zu]: `%s` already "
+                           "exists and is not the requested device (it is "
+                           "%s)",
+                           index, n->path,
+                           describe_file (&st, what, sizeof what));
+}
+
+/* index: the linux.devices entry, or DEFAULT_NODE for a default device
+ * (whatever the image has at its path is kept). */
+#define DEFAULT_NODE ((size_t)-1)
+
+static int
+create_node (int rootfd, int devfd, const struct node *n, size_t index,
+             bool userns, struct ocirun_error *err)
 {
   cleanup_close int own = -1;
   char base[NAME_MAX + 1];
   int parentfd = devfd;
   const char *name = n->path + 5;
+  int r;
 
   if (!directly_in_dev (n->path))
     {
@@ -103,6 +170,9 @@ create_node (int rootfd, int devfd, const struct node *n, bool userns,
       parentfd = own;
       name = base;
     }
+  if (index != DEFAULT_NODE
+      && (r = check_existing (parentfd, name, n, index, err)) != 0)
+    return r < 0 ? -1 : 0;
   if (userns && n->type != S_IFIFO)
     return bind_node (parentfd, name, n, err);
   if (mknodat (parentfd, name, n->type | n->mode, n->dev) < 0)
@@ -147,7 +217,7 @@ create_devices (int rootfd, int devfd, const struct oci_config *cfg,
               0,
               0 };
       if (!configured (l, n.path)
-          && create_node (rootfd, devfd, &n, userns, err) < 0)
+          && create_node (rootfd, devfd, &n, DEFAULT_NODE, userns, err) < 0)
         return -1;
     }
   for (size_t i = 0; l && i < l->devices_len; i++)
@@ -162,7 +232,7 @@ create_devices (int rootfd, int devfd, const struct oci_config *cfg,
         d->uid.set ? d->uid.value : 0,
         d->gid.set ? d->gid.value : 0,
       };
-      if (create_node (rootfd, devfd, &n, userns, err) < 0)
+      if (create_node (rootfd, devfd, &n, i, userns, err) < 0)
         return -1;
     }
   return 0;

@@ -15,7 +15,11 @@
  * symlinks and (terminal) the /dev/console mount point.  Device nodes are
  * made with mknod (mode exactly fileMode, owner uid/gid) unless userns,
  * where the host's node is bind-mounted onto an empty file, as mknod is
- * not allowed there.  Nothing is done when /dev is a bind mount. */
+ * not allowed there.  A file already at a linux.devices path is kept if
+ * it is the same kind of node with the same major:minor, and is an error
+ * naming "linux.devices[i]" otherwise (config-linux.md); whatever the
+ * image has at a default device's path is kept.  Nothing is done when
+ * /dev is a bind mount. */
 int ocirun_devices_setup (int rootfd, const struct oci_config *cfg,
                           bool userns, bool terminal,
                           struct ocirun_error *err);

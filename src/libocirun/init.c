@@ -172,7 +172,8 @@ setup_isolation (struct ocirun_init_args *a, struct ocirun_error *err)
     return -1;
   if (ocirun_process_set_personality (c->config, err) < 0
       || ocirun_process_set_io_priority (p, err) < 0
-      || ocirun_process_set_scheduler (p, err) < 0)
+      || ocirun_process_set_scheduler (p, err) < 0
+      || ocirun_memory_policy_apply (c->config->linux_ ? c->config->linux_->memory_policy : NULL, err) < 0)
     return -1;
   return 0;
 }

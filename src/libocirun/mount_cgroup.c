@@ -10,7 +10,16 @@
  * cgroup mount inside a cgroup namespace, else a bind of the host
  * directory), plus "cpu -> cpu,cpuacct" style symlinks for co-mounted
  * controllers.  As runc and crun do, the v2 part of a hybrid host
- * (/sys/fs/cgroup/unified) is not exposed. */
+ * (/sys/fs/cgroup/unified) is not exposed.
+ *
+ * The kernel may refuse the cgroup mount inside a cgroup namespace (one
+ * owned by another user namespace than the container's, e.g. a joined
+ * one).  The fallback binds the container's own directory, whose host
+ * path comes from the cgroup area (ocirun_cgroup_path): inside the
+ * namespace /proc/self/cgroup is relative to the namespace root and
+ * would name the wrong directory (for a new namespace "/", the whole
+ * hierarchy).  A hierarchy whose directory is unknown is left empty
+ * rather than exposed. */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -22,6 +31,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "libocirun/cgroup.h"
 #include "libocirun/cleanup.h"
 #include "libocirun/log.h"
 #include "libocirun/mounts.h"
@@ -119,18 +129,29 @@ mount_cgroup_v2 (struct ocirun_mount_ctx *ctx,
       if (ocirun_mount_on_fd ("cgroup2", destfd, "cgroup2", o->flags, o->data)
           == 0)
         return 0;
-      /* Rootless without permission on the hierarchy: see the host's
-         tree read-only rather than nothing, as runc does. */
       if (errno != EPERM && errno != EBUSY)
         return ocirun_error_errno (err, "mount cgroup2");
+      ocirun_debug ("mount cgroup2: %m, binding the container's cgroup");
     }
-  cg = read_proc_file ("/proc/self/cgroup");
-  path = cg ? own_cgroup_path (cg, "") : NULL;
-  if (asprintf (&dir, CGROUP_ROOT "%s", path && !ctx->cgroupns ? path : "")
-      < 0)
-    return ocirun_error_errno (err, "cgroup path");
-  if (bind_cgroup_dir (dir, o, destfd) < 0)
-    return ocirun_error_errno (err, "bind `%s`", dir);
+  path = ocirun_cgroup_path (ctx->container, NULL);
+  if (path == NULL && ctx->cgroupns)
+    {
+      ocirun_debug ("cgroup2: no cgroup directory of the container known, "
+                    "`%s` left empty",
+                    CGROUP_ROOT);
+      return 0;
+    }
+  if (path == NULL)
+    {
+      /* No cgroup of its own (rootless): the one it runs in. */
+      cg = read_proc_file ("/proc/self/cgroup");
+      path = cg ? own_cgroup_path (cg, "") : NULL;
+      if (asprintf (&dir, CGROUP_ROOT "%s", path ? path : "") < 0)
+        return ocirun_error_errno (err, "cgroup path");
+      path = dir;
+    }
+  if (bind_cgroup_dir (path, o, destfd) < 0)
+    return ocirun_error_errno (err, "bind `%s`", path);
   return 0;
 }
 
@@ -249,6 +270,34 @@ v1_controllers (const struct v1_hierarchy *h, char *buf, size_t len)
     }
 }
 
+/* The container's directory in hierarchy h (absolute host path) from the
+ * cgroup area: that of the first of h's controllers it knows. */
+static const char *
+container_v1_dir (const struct ocirun_mount_ctx *ctx,
+                  const struct v1_hierarchy *h)
+{
+  for (const char *p = h->super; *p;)
+    {
+      size_t n = strcspn (p, ",");
+      char name[64];
+
+      if (n < sizeof name)
+        {
+          const char *dir;
+
+          memcpy (name, p, n);
+          name[n] = '\0';
+          dir = ocirun_cgroup_path (ctx->container, name);
+          if (dir)
+            return dir;
+        }
+      p += n;
+      if (*p)
+        p++;
+    }
+  return NULL;
+}
+
 static int
 mount_v1_hierarchy (struct ocirun_mount_ctx *ctx,
                     const struct ocirun_mount_opts *o, int tmpfd,
@@ -258,7 +307,7 @@ mount_v1_hierarchy (struct ocirun_mount_ctx *ctx,
   cleanup_close int dirfd = -1;
   cleanup_free char *path = NULL;
   cleanup_free char *host = NULL;
-  const char *rel;
+  const char *rel, *dir;
 
   if (mkdirat (tmpfd, h->name, 0755) < 0 && errno != EEXIST)
     return ocirun_error_errno (err, "mkdir `%s`", h->name);
@@ -276,18 +325,35 @@ mount_v1_hierarchy (struct ocirun_mount_ctx *ctx,
         return 0;
       if (errno != EPERM && errno != EBUSY)
         return ocirun_error_errno (err, "mount cgroup `%s`", h->name);
+      ocirun_debug ("mount cgroup `%s`: %m, binding the container's cgroup",
+                    h->name);
     }
-  /* Without a cgroup namespace: bind the container's own directory. */
-  rel = v1_cgroup_path (cgroup_file, h, &path);
-  if (rel == NULL)
-    rel = "/";
-  if (strcmp (h->root, "/") != 0
-      && strncmp (rel, h->root, strlen (h->root)) == 0)
-    rel += strlen (h->root);
-  if (asprintf (&host, CGROUP_ROOT "/%s%s", h->name, rel) < 0)
-    return ocirun_error_errno (err, "cgroup path");
-  if (bind_cgroup_dir (host, o, dirfd) < 0)
-    return ocirun_error_errno (err, "bind `%s`", host);
+  /* Bind the container's own directory. */
+  dir = container_v1_dir (ctx, h);
+  if (dir == NULL && ctx->cgroupns)
+    {
+      ocirun_debug ("cgroup `%s`: no directory of the container known, "
+                    "left empty",
+                    h->name);
+      return 0;
+    }
+  if (dir == NULL)
+    {
+      /* No cgroup of its own here (rootless, a hierarchy the cgroup area
+         does not manage): the one it runs in, from /proc/self/cgroup,
+         which outside a cgroup namespace is a host path. */
+      rel = v1_cgroup_path (cgroup_file, h, &path);
+      if (rel == NULL)
+        rel = "/";
+      if (strcmp (h->root, "/") != 0
+          && strncmp (rel, h->root, strlen (h->root)) == 0)
+        rel += strlen (h->root);
+      if (asprintf (&host, CGROUP_ROOT "/%s%s", h->name, rel) < 0)
+        return ocirun_error_errno (err, "cgroup path");
+      dir = host;
+    }
+  if (bind_cgroup_dir (dir, o, dirfd) < 0)
+    return ocirun_error_errno (err, "bind `%s`", dir);
   return 0;
 }
 

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "libocirun/container.h"
 #include "libocirun/error.h"
 #include "libocirun/mount_options.h"
 #include "oci-spec/config.h"
@@ -20,10 +21,12 @@ struct ocirun_mount_ctx
   int rootfd;                   /* O_PATH fd of the rootfs mount */
   const char *bundle;           /* relative bind sources start here */
   const struct oci_config *cfg; /* for idmap defaults */
-  bool userns;                  /* a new user namespace was created */
-  bool cgroupns;                /* the container has a cgroup namespace */
-  const char *mount_label;      /* SELinux context=, NULL when disabled */
-  int idmap_userns_fd;          /* cache for idmapped mounts, -1 */
+  const struct ocirun_container *container; /* its cgroup paths (cgroup
+                                               mounts); may be NULL */
+  bool userns;             /* a new user namespace was created */
+  bool cgroupns;           /* the container has a cgroup namespace */
+  const char *mount_label; /* SELinux context=, NULL when disabled */
+  int idmap_userns_fd;     /* cache for idmapped mounts, -1 */
   const struct oci_id_mapping *idmap_uid; /* mappings idmap_userns_fd has */
   const struct oci_id_mapping *idmap_gid;
   bool dev_readonly; /* set by a read-only /dev mount, made read-only only

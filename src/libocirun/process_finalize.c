@@ -111,7 +111,8 @@ ocirun_security_validate_process (const struct oci_process *p,
 
   if (p == NULL)
     return 0;
-  snprintf (path, sizeof path, "%s.capabilities", what);
+  snprintf (path, sizeof path, "%s%scapabilities", what,
+            ocirun_path_sep (what));
   if (ocirun_caps_validate (p->capabilities, path, err) < 0)
     return -1;
   return ocirun_lsm_validate (p, what, err);
@@ -161,14 +162,12 @@ prepare_listener (struct ocirun_security *sec, const struct oci_seccomp *s,
     return -1;
   /* The child reads its host pid through this (readlink "self"): it is
    * the pid the agent can use, whatever pid namespace the child is in. */
-  sec->host_proc_fd = ocirun_open_procfs ("/proc", O_PATH | O_DIRECTORY,
-                                          err);
+  sec->host_proc_fd = ocirun_open_procfs ("/proc", O_PATH | O_DIRECTORY, err);
   return sec->host_proc_fd < 0 ? -1 : 0;
 }
 
 int
-ocirun_security_prepare (struct ocirun_container *c,
-                         struct ocirun_error *err)
+ocirun_security_prepare (struct ocirun_container *c, struct ocirun_error *err)
 {
   const struct oci_seccomp *s = config_seccomp (c->config);
 
@@ -236,7 +235,7 @@ setgroups_denied (void)
 static int
 set_groups (const struct oci_user *u, struct ocirun_error *err)
 {
-  gid_t *gids = (gid_t *) u->additional_gids;
+  gid_t *gids = (gid_t *)u->additional_gids;
 
   /* An empty list still matters: it drops the supplementary groups the
    * runtime inherited from the host (root's groups). */
@@ -259,7 +258,7 @@ set_ids (const struct oci_process *p, struct ocirun_error *err)
 {
   const struct oci_user *u = &p->user;
 
-  _Static_assert (sizeof (gid_t) == sizeof (uint32_t), "gid_t is 32-bit");
+  _Static_assert(sizeof (gid_t) == sizeof (uint32_t), "gid_t is 32-bit");
   if (set_groups (u, err) < 0)
     return -1;
   if (setresgid (u->gid, u->gid, u->gid) < 0)
@@ -287,7 +286,7 @@ host_pid (const struct ocirun_container *c, const struct ocirun_security *sec)
       if (n > 0)
         {
           buf[n] = '\0';
-          return (pid_t) atoi (buf);
+          return (pid_t)atoi (buf);
         }
     }
   return getpid ();
@@ -295,9 +294,8 @@ host_pid (const struct ocirun_container *c, const struct ocirun_security *sec)
 
 static int
 notify_payload (const struct ocirun_container *c,
-                const struct ocirun_security *sec,
-                const struct oci_process *p, char **json, size_t *len,
-                struct ocirun_error *err)
+                const struct ocirun_security *sec, const struct oci_process *p,
+                char **json, size_t *len, struct ocirun_error *err)
 {
   const struct oci_seccomp *s = config_seccomp (c->config);
   struct ocirun_notify_state st = {
@@ -328,7 +326,8 @@ load_seccomp (struct ocirun_container *c, struct ocirun_security *sec,
   if (sec->bpf->notify)
     {
       if (sec->listener_fd < 0)
-        return ocirun_error_set (err, EINVAL, "seccomp listenerPath is not "
+        return ocirun_error_set (err, EINVAL,
+                                 "seccomp listenerPath is not "
                                  "connected (ocirun_security_prepare was "
                                  "not called before fork)");
       if (notify_payload (c, sec, p, &payload, &len, err) < 0)
@@ -395,16 +394,14 @@ ensure_security (struct ocirun_container *c, struct ocirun_error *err)
 static int
 apply_caps (const struct ocirun_capset *cs, struct ocirun_error *err)
 {
-  if (ocirun_caps_set (cs->effective, cs->permitted, cs->inheritable, err)
-      < 0)
+  if (ocirun_caps_set (cs->effective, cs->permitted, cs->inheritable, err) < 0)
     return -1;
   return ocirun_caps_set_ambient (cs->ambient, err);
 }
 
 int
 ocirun_process_finalize (struct ocirun_container *c,
-                         const struct oci_process *p,
-                         struct ocirun_error *err)
+                         const struct oci_process *p, struct ocirun_error *err)
 {
   struct ocirun_security *sec;
   struct ocirun_capset cs;

@@ -185,11 +185,14 @@ root_propagation (const struct oci_config *cfg)
 }
 
 /* The mount holding path (its topmost directory with the same mount id)
- * is made private: pivot_root refuses a shared parent, and the rootfs
- * bind must not propagate back to the host.  Only needed when "/" wasn't
- * made rslave/rprivate as a whole. */
+ * gets propagation `how` (MS_PRIVATE or MS_SLAVE): pivot_root refuses a
+ * shared parent, and the rootfs bind must not propagate back to the host.
+ * A slave still receives the host's mount events, and the bind of a slave
+ * is a slave of the same master.  Only needed when "/" wasn't made
+ * rslave/rprivate as a whole. */
 static int
-make_parent_mount_private (const char *rootfs, struct ocirun_error *err)
+make_parent_mount (const char *rootfs, unsigned long how,
+                   struct ocirun_error *err)
 {
   char path[PATH_MAX];
   struct statx stx;
@@ -215,26 +218,40 @@ make_parent_mount_private (const char *rootfs, struct ocirun_error *err)
           break;
         }
     }
-  if (mount (NULL, path, NULL, MS_PRIVATE, NULL) < 0)
-    return ocirun_error_errno (err, "make `%s` private", path);
+  if (mount (NULL, path, NULL, how, NULL) < 0)
+    return ocirun_error_errno (err, "make `%s` %s", path,
+                               how == MS_SLAVE ? "slave" : "private");
   return 0;
 }
 
+/* Before the rootfs is bound onto itself:
+ *   default (and rslave/rprivate)  the whole tree rslave (rprivate);
+ *   slave     "/" and the mount holding the rootfs slave: the rootfs bind
+ *             is then a slave of the host's rootfs mount (`master:N`) and
+ *             receives its mount events; its submounts are made rslave
+ *             too so that nothing mounted in the container reaches the
+ *             host;
+ *   others    "/" as requested, the mount holding the rootfs private; a
+ *             shared rootfs is kept private until after pivot_root, where
+ *             ocirun_rootfs_finalize() applies the final propagation (a
+ *             new peer group for shared). */
 static int
 prepare_propagation (struct ocirun_container *c, struct ocirun_error *err)
 {
   unsigned long prop = root_propagation (c->config);
   unsigned long flag = prop ? prop : MS_SLAVE | MS_REC;
+  bool slave = (flag & MS_SLAVE) != 0;
 
-  /* rslave by default: host mounts still reach the container, nothing of
-     the container reaches the host. */
   if (mount (NULL, "/", NULL, flag, NULL) < 0)
     return ocirun_error_errno (err, "set propagation of `/`");
   if (flag != (MS_SLAVE | MS_REC) && flag != (MS_PRIVATE | MS_REC)
-      && make_parent_mount_private (c->rootfs, err) < 0)
+      && make_parent_mount (c->rootfs, slave ? MS_SLAVE : MS_PRIVATE, err) < 0)
     return -1;
   if (mount (c->rootfs, c->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
     return ocirun_error_errno (err, "bind rootfs `%s`", c->rootfs);
+  if (slave && !(flag & MS_REC)
+      && mount (NULL, c->rootfs, NULL, MS_SLAVE | MS_REC, NULL) < 0)
+    return ocirun_error_errno (err, "make rootfs rslave");
   /* With a shared "/", keep the container's own mounts from reaching the
      host; the final propagation is applied after pivot_root. */
   if ((flag & MS_SHARED)
@@ -293,6 +310,7 @@ prepare_mounts (struct ocirun_container *c, int rootfd,
     .rootfd = rootfd,
     .bundle = c->bundle,
     .cfg = cfg,
+    .container = c,
     .userns = c->new_userns,
     .cgroupns = has_namespace (cfg, OCI_NS_CGROUP),
     .mount_label = mount_label (cfg),

@@ -17,12 +17,17 @@
 #include "libocirun/error.h"
 #include "oci-spec/config.h"
 
+/* The area's other entry points for the engine: linux.intelRdt host
+ * check, linux.memoryPolicy validation and application. */
+#include "libocirun/intelrdt.h"
+#include "libocirun/memory_policy.h"
+
 /* Parent, before any fork: root.path exists and is a directory (relative
  * paths are taken from bundle), every mounts[] destination is set
- * (relative ones, deprecated, are taken from "/"), every mount option is known, idmapped mounts have mappings, the
- * rootfsPropagation value is known, masked/readonly paths and devices are
- * absolute and well-formed.  Messages look like
- * "config.json: mounts[2].destination: ...". */
+ * (relative ones, deprecated, are taken from "/"), every mount option is
+ * known, idmapped mounts have mappings, the rootfsPropagation value is known,
+ * masked/readonly paths and devices are absolute and well-formed.  Messages
+ * look like "config.json: mounts[2].destination: ...". */
 int ocirun_rootfs_validate (const struct oci_config *cfg, const char *bundle,
                             struct ocirun_error *err);
 

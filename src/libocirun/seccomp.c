@@ -101,9 +101,8 @@ ocirun_seccomp_flags_supported (unsigned int flags)
          && errno == EFAULT;
 }
 
-/* "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64 token, 0 if unknown. */
-static uint32_t
-arch_token (const char *name)
+uint32_t
+ocirun_seccomp_arch_token (const char *name)
 {
   char lower[32];
   size_t i;
@@ -114,8 +113,8 @@ arch_token (const char *name)
   if (strcmp (name, "NATIVE") == 0)
     return seccomp_arch_native ();
   for (i = 0; name[i] && i < sizeof lower - 1; i++)
-    lower[i] = (name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a'
-                                                   : name[i];
+    lower[i]
+        = (name[i] >= 'A' && name[i] <= 'Z') ? name[i] - 'A' + 'a' : name[i];
   lower[i] = '\0';
   return seccomp_arch_resolve_name (lower);
 }
@@ -147,8 +146,8 @@ validate_errno (const struct oci_opt_u32 *e, enum oci_seccomp_action a,
                              "and SCMP_ACT_TRACE",
                              path);
   if (e->value > 0xffff)
-    return ocirun_error_set (err, EINVAL, "%s: errnoRet %u out of range",
-                             path, e->value);
+    return ocirun_error_set (err, EINVAL, "%s: errnoRet %u out of range", path,
+                             e->value);
   return 0;
 }
 
@@ -173,8 +172,8 @@ validate_rule (const struct oci_syscall *r, const char *what, size_t idx,
                                  path, a, r->args[a].index, SECCOMP_MAX_ARGS);
       if (r->args[a].op <= OCI_SECCOMP_OP_INVALID
           || r->args[a].op >= OCI_SECCOMP_OP_COUNT_)
-        return ocirun_error_set (err, EINVAL, "%s.args[%zu].op: invalid",
-                                 path, a);
+        return ocirun_error_set (err, EINVAL, "%s.args[%zu].op: invalid", path,
+                                 a);
     }
   if (r->action == OCI_SECCOMP_ACT_NOTIFY)
     for (size_t n = 0; n < r->names_len; n++)
@@ -198,8 +197,10 @@ validate_flags (const struct oci_seccomp *s, const char *what,
       unsigned int f = ocirun_seccomp_flag_from_name (s->flags[i]);
 
       if (f == 0)
-        return ocirun_error_set (err, EINVAL, "%s.flags[%zu]: unknown flag "
-                                 "\"%s\"", what, i, s->flags[i]);
+        return ocirun_error_set (err, EINVAL,
+                                 "%s.flags[%zu]: unknown flag "
+                                 "\"%s\"",
+                                 what, i, s->flags[i]);
       if (f == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV && !uses_notify (s))
         continue; /* meaningless without a listener, dropped at compile */
       if (!ocirun_seccomp_flags_supported (f))
@@ -221,7 +222,8 @@ ocirun_seccomp_validate (const struct oci_seccomp *s, const char *what,
     return ocirun_error_set (err, EINVAL, "%s.defaultAction: invalid action",
                              what);
   if (s->default_action == OCI_SECCOMP_ACT_NOTIFY)
-    return ocirun_error_set (err, EINVAL, "%s.defaultAction: "
+    return ocirun_error_set (err, EINVAL,
+                             "%s.defaultAction: "
                              "SCMP_ACT_NOTIFY cannot be the default action",
                              what);
   {
@@ -233,7 +235,7 @@ ocirun_seccomp_validate (const struct oci_seccomp *s, const char *what,
       return -1;
   }
   for (size_t i = 0; i < s->architectures_len; i++)
-    if (arch_token (s->architectures[i]) == 0)
+    if (ocirun_seccomp_arch_token (s->architectures[i]) == 0)
       return ocirun_error_set (err, EINVAL,
                                "%s.architectures[%zu]: unknown architecture "
                                "\"%s\"",
@@ -244,11 +246,15 @@ ocirun_seccomp_validate (const struct oci_seccomp *s, const char *what,
     if (validate_rule (&s->syscalls[i], what, i, err) < 0)
       return -1;
   if (uses_notify (s) && (s->listener_path == NULL || !s->listener_path[0]))
-    return ocirun_error_set (err, EINVAL, "%s.listenerPath: required when a "
-                             "rule uses SCMP_ACT_NOTIFY", what);
+    return ocirun_error_set (err, EINVAL,
+                             "%s.listenerPath: required when a "
+                             "rule uses SCMP_ACT_NOTIFY",
+                             what);
   if (s->listener_metadata && s->listener_path == NULL)
-    return ocirun_error_set (err, EINVAL, "%s.listenerMetadata: set without "
-                             "listenerPath", what);
+    return ocirun_error_set (err, EINVAL,
+                             "%s.listenerMetadata: set without "
+                             "listenerPath",
+                             what);
   return 0;
 }
 
@@ -356,12 +362,14 @@ add_arches (scmp_filter_ctx ctx, const struct oci_seccomp *s,
 {
   for (size_t i = 0; i < s->architectures_len; i++)
     {
-      uint32_t token = arch_token (s->architectures[i]);
+      uint32_t token = ocirun_seccomp_arch_token (s->architectures[i]);
       int r;
 
       if (token == 0)
-        return ocirun_error_set (err, EINVAL, "unknown seccomp architecture "
-                                 "\"%s\"", s->architectures[i]);
+        return ocirun_error_set (err, EINVAL,
+                                 "unknown seccomp architecture "
+                                 "\"%s\"",
+                                 s->architectures[i]);
       r = seccomp_arch_add (ctx, token);
       if (r < 0 && r != -EEXIST)
         return ocirun_error_set (err, -r, "add seccomp architecture %s",
@@ -374,8 +382,8 @@ int
 ocirun_seccomp_build_ctx (const struct oci_seccomp *s, scmp_filter_ctx *out,
                           struct ocirun_error *err)
 {
-  uint32_t def = ocirun_seccomp_action (s->default_action,
-                                        &s->default_errno_ret);
+  uint32_t def
+      = ocirun_seccomp_action (s->default_action, &s->default_errno_ret);
   scmp_filter_ctx ctx;
 
   ctx = seccomp_init (def);
@@ -442,7 +450,7 @@ export_bpf (scmp_filter_ctx ctx, struct ocirun_seccomp_bpf *b,
       || st.st_size / sizeof (struct sock_filter) > BPF_MAXINSNS)
     return ocirun_error_set (err, E2BIG,
                              "seccomp filter has an invalid size (%lld bytes)",
-                             (long long) st.st_size);
+                             (long long)st.st_size);
   b->insns = malloc (st.st_size);
   if (b->insns == NULL)
     return ocirun_error_errno (err, "malloc");
@@ -472,6 +480,8 @@ ocirun_seccomp_compile (const struct oci_seccomp *s,
     }
   r = export_bpf (ctx, b, err);
   seccomp_release (ctx);
+  if (r == 0)
+    r = ocirun_seccomp_add_enosys_stub (s, b, err);
   if (r < 0)
     {
       ocirun_seccomp_bpf_free (b);
@@ -496,8 +506,8 @@ int
 ocirun_seccomp_load (const struct ocirun_seccomp_bpf *b, int *notify_fd,
                      struct ocirun_error *err)
 {
-  struct sock_fprog prog = { .len = (unsigned short) b->len,
-                             .filter = b->insns };
+  struct sock_fprog prog
+      = { .len = (unsigned short)b->len, .filter = b->insns };
   unsigned int flags = b->flags;
   long r;
 
@@ -514,9 +524,11 @@ ocirun_seccomp_load (const struct ocirun_seccomp_bpf *b, int *notify_fd,
   if (r < 0)
     return ocirun_error_errno (err, "load the seccomp filter");
   if (b->notify)
-    *notify_fd = (int) r;
+    *notify_fd = (int)r;
   else if (r > 0)
-    return ocirun_error_set (err, ESRCH, "seccomp TSYNC: thread %ld could "
-                             "not be synchronized", r);
+    return ocirun_error_set (err, ESRCH,
+                             "seccomp TSYNC: thread %ld could "
+                             "not be synchronized",
+                             r);
   return 0;
 }

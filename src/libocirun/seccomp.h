@@ -41,6 +41,16 @@ int ocirun_seccomp_compile (const struct oci_seccomp *s,
                             struct ocirun_error *err);
 void ocirun_seccomp_bpf_free (struct ocirun_seccomp_bpf *b);
 
+/* "SCMP_ARCH_X86_64" -> libseccomp token (== AUDIT_ARCH_*), 0 if
+ * unknown. */
+uint32_t ocirun_seccomp_arch_token (const char *name);
+
+/* Prepend runc's "newer than the profile -> ENOSYS" stub to b when the
+ * default action denies (seccomp_enosys.c). */
+int ocirun_seccomp_add_enosys_stub (const struct oci_seccomp *s,
+                                    struct ocirun_seccomp_bpf *b,
+                                    struct ocirun_error *err);
+
 /* The kernel flag bit for an OCI flag name, 0 if unknown. */
 unsigned int ocirun_seccomp_flag_from_name (const char *name);
 

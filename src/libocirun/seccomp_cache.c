@@ -26,7 +26,7 @@
 #include "libocirun/log.h"
 #include "libocirun/seccomp.h"
 
-#define CACHE_MAGIC "ocirun-bpf-2\n"
+#define CACHE_MAGIC "ocirun-bpf-3\n"
 #define CACHE_MAX_FILE (1 << 20)
 
 /* ---- canonical key ---------------------------------------------------- */
@@ -135,7 +135,7 @@ fnv1a (const char *p, size_t n)
 
   for (size_t i = 0; i < n; i++)
     {
-      h ^= (unsigned char) p[i];
+      h ^= (unsigned char)p[i];
       h *= UINT64_C (0x100000001b3);
     }
   return h;
@@ -180,8 +180,8 @@ static int
 read_entry (int dirfd, const char *name, const struct buf *key,
             struct ocirun_seccomp_bpf **out)
 {
-  cleanup_close int fd = openat (dirfd, name, O_RDONLY | O_NOFOLLOW
-                                                  | O_CLOEXEC);
+  cleanup_close int fd
+      = openat (dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
   cleanup_free char *data = NULL;
   struct entry_header h;
   struct ocirun_seccomp_bpf *b;
@@ -189,14 +189,14 @@ read_entry (int dirfd, const char *name, const struct buf *key,
   size_t need;
 
   if (fd < 0 || fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)
-      || st.st_size < (off_t) sizeof h || st.st_size > CACHE_MAX_FILE)
+      || st.st_size < (off_t)sizeof h || st.st_size > CACHE_MAX_FILE)
     return -1;
   data = malloc (st.st_size);
   if (data == NULL || read (fd, data, st.st_size) != st.st_size)
     return -1;
   memcpy (&h, data, sizeof h);
   need = sizeof h + h.key_len + h.insns * sizeof (struct sock_filter);
-  if (h.key_len != key->len || need != (size_t) st.st_size || h.insns == 0
+  if (h.key_len != key->len || need != (size_t)st.st_size || h.insns == 0
       || h.insns > BPF_MAXINSNS
       || memcmp (data + sizeof h, key->data, key->len) != 0)
     return -1;
@@ -204,7 +204,7 @@ read_entry (int dirfd, const char *name, const struct buf *key,
   if (b == NULL)
     return -1;
   b->len = h.insns;
-  b->flags = (unsigned int) h.flags;
+  b->flags = (unsigned int)h.flags;
   b->notify = h.notify != 0;
   b->insns = malloc (h.insns * sizeof (struct sock_filter));
   if (b->insns == NULL)
@@ -246,10 +246,9 @@ write_entry (int dirfd, const char *name, const struct buf *key,
   bool ok;
   int fd;
 
-  snprintf (tmp, sizeof tmp, ".%s.%d", name, (int) getpid ());
-  fd = openat (dirfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW
-                               | O_CLOEXEC,
-               0600);
+  snprintf (tmp, sizeof tmp, ".%s.%d", name, (int)getpid ());
+  fd = openat (dirfd, tmp,
+               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
   if (fd < 0)
     return;
   ok = write_all (fd, &h, sizeof h) && write_all (fd, key->data, key->len)
@@ -276,7 +275,7 @@ ocirun_seccomp_compile_cached (const struct oci_seccomp *s,
       return ocirun_seccomp_compile (s, out, err);
     }
   snprintf (name, sizeof name, "%016llx.bpf",
-            (unsigned long long) fnv1a (key.data, key.len));
+            (unsigned long long)fnv1a (key.data, key.len));
   if (read_entry (dirfd, name, &key, out) == 0)
     {
       ocirun_debug ("seccomp: cached program %s/%s", cache_dir, name);

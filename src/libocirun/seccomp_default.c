@@ -24,11 +24,11 @@ ocirun_default_seccomp_json (size_t *len)
 int
 ocirun_default_seccomp (struct oci_seccomp **out, struct ocirun_error *err)
 {
-  static const char head[] = "{\"ociVersion\":\"" OCI_SPEC_VERSION
-                             "\",\"linux\":{\"seccomp\":";
+  static const char head[]
+      = "{\"ociVersion\":\"" OCI_SPEC_VERSION "\",\"linux\":{\"seccomp\":";
   static const char tail[] = "}}";
-  size_t len = sizeof head - 1 + ocirun_seccomp_default_json_len
-               + sizeof tail - 1;
+  size_t len
+      = sizeof head - 1 + ocirun_seccomp_default_json_len + sizeof tail - 1;
   cleanup_free char *doc = malloc (len + 1);
   cleanup_oci_config struct oci_config *cfg = NULL;
 

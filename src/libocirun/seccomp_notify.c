@@ -33,7 +33,7 @@ ocirun_seccomp_listener_connect (const char *path, struct ocirun_error *err)
   fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return ocirun_error_errno (err, "socket");
-  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+  if (connect (fd, (struct sockaddr *)&addr, sizeof addr) < 0)
     {
       int saved = errno;
 
@@ -44,8 +44,8 @@ ocirun_seccomp_listener_connect (const char *path, struct ocirun_error *err)
   return fd;
 }
 
-#define GEN_STR(g, s)                                                        \
-  yajl_gen_string ((g), (const unsigned char *) (s), strlen (s))
+#define GEN_STR(g, s)                                                         \
+  yajl_gen_string ((g), (const unsigned char *)(s), strlen (s))
 
 static void
 gen_state (yajl_gen g, const struct ocirun_notify_state *st)
@@ -107,10 +107,11 @@ ocirun_seccomp_notify_payload (const struct ocirun_notify_state *st,
   if (yajl_gen_get_buf (g, &buf, &buf_len) != yajl_gen_status_ok)
     {
       yajl_gen_free (g);
-      return ocirun_error_set (err, EINVAL, "generate the seccomp listener "
+      return ocirun_error_set (err, EINVAL,
+                               "generate the seccomp listener "
                                "state");
     }
-  *json = strndup ((const char *) buf, buf_len);
+  *json = strndup ((const char *)buf, buf_len);
   yajl_gen_free (g);
   if (*json == NULL)
     return ocirun_error_errno (err, "strndup");
@@ -127,7 +128,7 @@ ocirun_seccomp_notify_send (int sock, int notify_fd, const char *payload,
     char buf[CMSG_SPACE (sizeof (int))];
     struct cmsghdr align;
   } ctl;
-  struct iovec iov = { .iov_base = (void *) payload, .iov_len = len };
+  struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
   struct msghdr msg = {
     .msg_iov = &iov,
     .msg_iovlen = 1,
@@ -151,7 +152,7 @@ ocirun_seccomp_notify_send (int sock, int notify_fd, const char *payload,
                                     "listener");
   /* The fd went with the first byte; a stream may take the rest in more
    * writes. */
-  while ((size_t) n < len)
+  while ((size_t)n < len)
     {
       ssize_t m = send (sock, payload + n, len - n, MSG_NOSIGNAL);
 

@@ -14,8 +14,8 @@ struct ocirun_notify_state
 {
   const char *id;
   const char *bundle;
-  const char *status; /* "creating" for init, "running" for exec */
-  pid_t pid;          /* as seen by the runtime (host pid namespace) */
+  const char *status;   /* "creating" for init, "running" for exec */
+  pid_t pid;            /* as seen by the runtime (host pid namespace) */
   const char *metadata; /* listenerMetadata, may be NULL */
   const struct oci_kv *annotations;
   size_t annotations_len;

@@ -44,7 +44,11 @@ int ocirun_security_validate (const struct oci_config *cfg,
                               struct ocirun_error *err);
 
 /* The same checks for a process object alone (exec --process, exec
- * --cap): messages are prefixed with `what` ("process.json"). */
+ * --cap).  `what` locates the object in messages: a JSON path
+ * ("config.json: process" gives "config.json: process.capabilities...")
+ * or, for a file holding just the process, "<file>:" (gives
+ * "process.json: capabilities...").  Without a colon at the end the
+ * fields are joined with a dot. */
 int ocirun_security_validate_process (const struct oci_process *p,
                                       const char *what,
                                       struct ocirun_error *err);
@@ -70,7 +74,7 @@ bool ocirun_security_keep_fd (const struct ocirun_container *c, int fd);
  *   LSM exec label (SELinux setexeccon / AppArmor "exec <profile>"),
  *   PR_SET_KEEPCAPS, bounding set drop (PR_CAPBSET_DROP),
  *   setgroups (additionalGids; skipped when /proc/self/setgroups says
- *   "deny" in a user namespace), setresgid, setresuid,
+ *   "deny" in a user namespace), setresgid, setresuid, umask (if set),
  *   seccomp here if noNewPrivileges is false (CAP_SYS_ADMIN is raised
  *   from the permitted set just for the load),
  *   capset (effective, permitted, inheritable exactly as configured:
@@ -79,12 +83,14 @@ bool ocirun_security_keep_fd (const struct ocirun_container *c, int fd);
  *   the notify fd (SCMP_ACT_NOTIFY) goes to listenerPath with the state.
  *
  * p is the process to run (config's process for init, the exec process
- * for exec); seccomp comes from c->config->linux_->seccomp.  c->pid, when
- * > 0, is used as the host pid in the listener's state; otherwise the pid
- * is read through a host /proc handle opened by prepare().  Sets
- * c->seccomp_notify_fd when a notify filter was loaded.  After a
- * successful return only execve (and what it needs) may run: the filter
- * is active. */
+ * for exec); seccomp comes from c->config->linux_->seccomp.  The listener's
+ * state says "creating" when p == c->config->process (the init) and
+ * "running" otherwise (exec).  c->pid, when > 0, is used as the host pid
+ * in that state; otherwise the pid is read through a host /proc handle
+ * opened by prepare().  The notify fd is sent and then closed in the
+ * child: the container never holds it (c->seccomp_notify_fd stays -1).
+ * After a successful return only execve (and what it needs) may run: the
+ * filter is active, and nothing was logged or allocated after it. */
 int ocirun_process_finalize (struct ocirun_container *c,
                              const struct oci_process *p,
                              struct ocirun_error *err);
@@ -107,8 +113,16 @@ int ocirun_verify_procfs_fd (int fd, const char *what,
 
 /* Open `path` (absolute, under /proc) with flags | O_CLOEXEC |
  * O_NOFOLLOW and verify it is on procfs.  Returns the fd. */
-int ocirun_open_procfs (const char *path, int flags,
-                        struct ocirun_error *err);
+int ocirun_open_procfs (const char *path, int flags, struct ocirun_error *err);
+
+/* The separator between `what` and a field name (see above). */
+static inline const char *
+ocirun_path_sep (const char *what)
+{
+  size_t n = __builtin_strlen (what);
+
+  return n > 0 && what[n - 1] == ':' ? " " : ".";
+}
 
 /* ---- the default seccomp profile (seccomp-profiles/default.json) ---- */
 

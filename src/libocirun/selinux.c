@@ -25,7 +25,7 @@ static int
 real_selinux_check_context (const char *label)
 {
   /* security_check_context() takes a non-const char * in old headers. */
-  return security_check_context ((char *) label) < 0 ? -1 : 0;
+  return security_check_context ((char *)label) < 0 ? -1 : 0;
 }
 
 static int
@@ -80,7 +80,7 @@ ocirun_lsm_write_proc_attr (const char *path, const char *data)
   close (fd);
   if (n < 0)
     return -saved;
-  return (size_t) n == len ? 0 : -EIO;
+  return (size_t)n == len ? 0 : -EIO;
 }
 
 static int
@@ -89,13 +89,13 @@ selinux_validate (const char *label, const char *what,
 {
   if (!lsm_ops->selinux_enabled ())
     return ocirun_error_set (err, 0,
-                             "%s.selinuxLabel: the label \"%s\" is set but "
+                             "%s%sselinuxLabel: the label \"%s\" is set but "
                              "SELinux is disabled or not supported",
-                             what, label);
+                             what, ocirun_path_sep (what), label);
   if (lsm_ops->selinux_check_context (label) < 0)
-    return ocirun_error_set (err, EINVAL,
-                             "%s.selinuxLabel: invalid SELinux context \"%s\"",
-                             what, label);
+    return ocirun_error_set (
+        err, EINVAL, "%s%sselinuxLabel: invalid SELinux context \"%s\"", what,
+        ocirun_path_sep (what), label);
   return 0;
 }
 
@@ -111,9 +111,10 @@ ocirun_lsm_validate (const struct oci_process *p, const char *what,
   if (p->apparmor_profile && p->apparmor_profile[0]
       && !lsm_ops->apparmor_enabled ())
     return ocirun_error_set (err, 0,
-                             "%s.apparmorProfile: the profile \"%s\" is set "
+                             "%s%sapparmorProfile: the profile \"%s\" is set "
                              "but AppArmor is not enabled on this host",
-                             what, p->apparmor_profile);
+                             what, ocirun_path_sep (what),
+                             p->apparmor_profile);
   return 0;
 }
 

@@ -313,6 +313,9 @@ gen_finish (yajl_gen g, bool newline, char **out, size_t *len,
       return ocirun_error_errno (err, "malloc");
     }
   memcpy (r, buf, n);
+  /* yajl's beautifier ends with a newline; runc's output does not. */
+  while (n > 0 && r[n - 1] == '\n')
+    n--;
   if (newline)
     r[n++] = '\n';
   r[n] = '\0';
@@ -718,24 +721,50 @@ ocirun_state_status (const struct ocirun_state *s)
     }
 }
 
+/* Civil date from days since 1970-01-01 (Howard Hinnant's algorithm):
+ * gmtime_r would load the time zone database on first use, which `create`
+ * does not need. */
+static void
+civil_from_days (long long z, int *y, unsigned *m, unsigned *d)
+{
+  z += 719468;
+  long long era = (z >= 0 ? z : z - 146096) / 146097;
+  unsigned doe = (unsigned) (z - era * 146097);
+  unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  unsigned mp = (5 * doy + 2) / 153;
+
+  *d = doy - (153 * mp + 2) / 5 + 1;
+  *m = mp < 10 ? mp + 3 : mp - 9;
+  *y = (int) (yoe + era * 400 + (*m <= 2));
+}
+
 void
 ocirun_time_rfc3339 (char *buf, size_t len)
 {
   struct timespec now;
-  struct tm tm;
   char frac[16];
-  size_t n;
+  long long days, secs;
+  unsigned m, d;
+  int y;
 
   clock_gettime (CLOCK_REALTIME, &now);
-  gmtime_r (&now.tv_sec, &tm);
-  n = strftime (buf, len, "%Y-%m-%dT%H:%M:%S", &tm);
+  days = now.tv_sec / 86400;
+  secs = now.tv_sec % 86400;
+  if (secs < 0)
+    {
+      secs += 86400;
+      days--;
+    }
+  civil_from_days (days, &y, &m, &d);
   /* Go's RFC3339Nano drops trailing zeros of the fraction. */
   snprintf (frac, sizeof frac, ".%09ld", (long) now.tv_nsec);
   for (size_t i = strlen (frac) - 1; i > 0 && frac[i] == '0'; i--)
     frac[i] = '\0';
   if (strcmp (frac, ".") == 0)
     frac[0] = '\0';
-  snprintf (buf + n, len - n, "%sZ", frac);
+  snprintf (buf, len, "%04d-%02u-%02uT%02lld:%02lld:%02lld%sZ", y, m, d,
+            secs / 3600, secs / 60 % 60, secs % 60, frac);
 }
 
 int

@@ -140,7 +140,14 @@ cgone() {
         "${CTR[@]}" c rm "$id" >/dev/null 2>&1 || true
     done
 }
-after_each() { cgone $("${CTR[@]}" c ls -q 2>/dev/null); }
+after_each() {
+    local ids; ids=$(timeout 10 "${CTR[@]}" c ls -q 2>/dev/null)
+    [ -n "$ids" ] || return 0
+    timeout -k 2 30 bash -c "$(declare -f cgone); CTR=(${CTR[*]}); cgone $ids" && return 0
+    echo "container removal hung: killing stuck runtime calls" >&2
+    kill_procs_mentioning "$RTROOT"
+    timeout -k 2 30 bash -c "$(declare -f cgone); CTR=(${CTR[*]}); cgone $ids"
+}
 
 # ---- scenarios --------------------------------------------------------------
 t_shim_runtime() {
@@ -207,7 +214,7 @@ t_kill() {
 t "task kill with a signal (USR1 handled, SIGKILL)" t_kill
 
 t_pause() {
-    crun_ctr p1 -d "$IMG" p1 sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/count; sleep 0.05; done'
+    crun_ctr p1 -d "$IMG" p1 sh -c 'i=0; while :; do i=$((i+1)); echo $i > /tmp/c.new; mv /tmp/c.new /tmp/count; sleep 0.05; done'
     wait_until 10 sh -c "[ \"\$(${CTR[*]} t ls | awk '\$1 == \"p1\" { print \$3 }')\" = RUNNING ]"
     sleep 0.5
     pid=$(task_pid p1)
@@ -215,11 +222,11 @@ t_pause() {
     expect_eq "$(task_status p1)" PAUSED "status after pause"
     fz=$(cgroup_file $pid freezer freezer.state 2>/dev/null || cgroup_file $pid freezer cgroup.freeze)
     expect_match "$fz" "^(FROZEN|1)$" "freezer state"
-    c1=$(cat /proc/$pid/root/tmp/count); sleep 0.5; c2=$(cat /proc/$pid/root/tmp/count)
+    c1=$(read_count $pid); sleep 0.5; c2=$(read_count $pid)
     expect_eq "$c2" "$c1" "counter frozen"
     c t resume p1
     expect_eq "$(task_status p1)" RUNNING "status after resume"
-    sleep 0.5; c3=$(cat /proc/$pid/root/tmp/count)
+    sleep 0.5; c3=$(read_count $pid)
     [ "$c3" -gt "$c2" ] || fail "counter did not move after resume"
     cgone p1
 }
@@ -296,6 +303,34 @@ t_readonly_mounts() {
     [ $rc != 0 ] || fail "write to a --readonly rootfs succeeded"
 }
 t "bind mount and --readonly rootfs" t_readonly_mounts
+
+t_security() {
+    out=$(crun_ctr s1 --rm "$IMG" s1 grep -E '^(CapEff|Seccomp|NoNewPrivs):' /proc/self/status)
+    echo "$out"
+    expect_match "$out" "CapEff:	00000000a80425fb" "containerd default capabilities"
+    expect_match "$out" "Seccomp:	0" "no seccomp without --seccomp"
+    out=$(crun_ctr s2 --rm --seccomp "$IMG" s2 grep '^Seccomp:' /proc/self/status)
+    expect_eq "$out" "Seccomp:	2" "--seccomp (containerd default profile)"
+    out=$(crun_ctr s3 --rm --cap-drop CAP_CHOWN --cap-add CAP_NET_ADMIN "$IMG" s3 grep CapEff /proc/self/status)
+    expect_eq "$out" "CapEff:	00000000a80435fa" "--cap-drop CAP_CHOWN --cap-add CAP_NET_ADMIN"
+    bnd=$(status_field $$ CapBnd)
+    out=$(crun_ctr s5 --rm --privileged "$IMG" s5 sh -c 'grep CapEff /proc/self/status; test -e /dev/kmsg && echo host-devs')
+    echo "$out"
+    expect_match "$out" "CapEff:	$bnd" "--privileged: all caps"
+    expect_match "$out" "host-devs" "--privileged: host devices"
+}
+t "security: default caps, --seccomp, --cap-add/--cap-drop, --privileged" t_security
+
+t_kill_all() {
+    cdaemon ka1
+    c t exec -d --exec-id bg ka1 sleep 1000 || c t exec --exec-id bg ka1 sh -c 'sleep 1000 &'
+    pid=$(task_pid ka1)
+    sleep 0.3
+    c t kill --all -s SIGKILL ka1
+    wait_until 10 sh -c "[ \"\$(${CTR[*]} t ls | awk '\$1 == \"ka1\" { print \$3 }')\" = STOPPED ]"
+    wait_until 5 test ! -d /proc/$pid
+}
+t "task kill --all" t_kill_all
 
 t_many() {
     for i in $(seq 10); do

@@ -129,6 +129,16 @@ wait_until() {
     return 1
 }
 
+# read_count PID: the counter a pause scenario's container writes to /tmp/count
+read_count() {
+    local v
+    for _ in 1 2 3 4 5; do
+        v=$(cat "/proc/$1/root/tmp/count" 2>/dev/null) && [ -n "$v" ] && { echo "$v"; return; }
+        sleep 0.05
+    done
+    echo "no counter in /proc/$1/root/tmp/count" >&2; echo 0
+}
+
 # ---- cleanup helpers --------------------------------------------------------
 # umount_under DIR: unmount everything mounted at or below DIR (deepest first)
 umount_under() {
@@ -150,19 +160,25 @@ rm_cgroups() {
     done
 }
 
-# kill_procs_mentioning STRING: SIGKILL processes whose command line contains
-# STRING (a unique temp dir of ours): leftover conmon/shim processes. Each is
-# killed by its own pid.
+# kill_procs_mentioning STRING...: SIGKILL processes whose command line
+# contains one of the STRINGs (our unique temp dir, our container ids):
+# leftover conmon/shim processes and runtime calls stuck on a lock. Each is
+# killed by its own pid; this shell and its parents are spared.
 kill_procs_mentioning() {
-    local s=$1 p
-    [ ${#s} -gt 8 ] || return 0
+    local p s line spare=" $$ $PPID ${BASHPID:-} "
     for p in /proc/[0-9]*; do
         p=${p#/proc/}
-        [ "$p" = $$ ] && continue
-        if { tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null | grep -qF -- "$s"; then
-            echo "cleanup: killing leftover pid $p: $({ tr '\0' ' ' < /proc/$p/cmdline; } 2>/dev/null | cut -c1-120)" >&2
-            kill -9 "$p" 2>/dev/null || true
-        fi
+        [[ "$spare" == *" $p "* ]] && continue
+        line=$({ tr '\0' ' ' < "/proc/$p/cmdline"; } 2>/dev/null) || continue
+        [ -n "$line" ] || continue
+        for s in "$@"; do
+            [ ${#s} -gt 8 ] || continue
+            if [[ "$line" == *"$s"* ]] && [[ "$line" != *"tests/engines/"* ]]; then
+                echo "cleanup: killing leftover pid $p: ${line:0:150}" >&2
+                kill -9 "$p" 2>/dev/null || true
+                break
+            fi
+        done
     done
 }
 

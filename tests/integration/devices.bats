@@ -116,3 +116,71 @@ stat_devs () {
   [ "$status" -eq 0 ]
   [ "$output" = only-this ]
 }
+
+# config-linux.md "Devices": "If a file already exists at path that does
+# not match the requested device, the runtime MUST generate an error."
+@test "devices: an existing regular file at a device path is an error naming linux.devices[N]" {
+  mkdir -p "$BUNDLE/rootfs/opt"
+  echo "regular file" > "$BUNDLE/rootfs/opt/notdev"
+  config_set '.linux.devices = [
+    {"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3},
+    {"path": "/opt/notdev", "type": "c", "major": 1, "minor": 3}]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.devices[1]"*"/opt/notdev"*"regular file"* ]]
+  # The image's file is untouched and no container is left.
+  [ "$(cat "$BUNDLE/rootfs/opt/notdev")" = "regular file" ]
+  [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "devices: an existing node of another type or number is an error" {
+  mkdir -p "$BUNDLE/rootfs/opt"
+  mknod "$BUNDLE/rootfs/opt/zero" c 1 5
+  mkfifo "$BUNDLE/rootfs/opt/fifo"
+  config_set '.linux.devices = [{"path": "/opt/zero", "type": "c", "major": 1, "minor": 3}]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.devices[0]"*"character device 1:5"* ]]
+  config_set '.linux.devices = [{"path": "/opt/fifo", "type": "b", "major": 7, "minor": 0}]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.devices[0]"*fifo* ]]
+  [ -z "$(ls -A "$ROOT")" ]
+}
+
+@test "devices: an existing matching node (or a repeated entry) is kept" {
+  mkdir -p "$BUNDLE/rootfs/opt"
+  mknod -m 640 "$BUNDLE/rootfs/opt/mynull" c 1 3
+  mkfifo "$BUNDLE/rootfs/opt/fifo"
+  config_set '.linux.devices = [
+    {"path": "/opt/mynull", "type": "c", "major": 1, "minor": 3},
+    {"path": "/opt/fifo", "type": "p"},
+    {"path": "/dev/twice", "type": "c", "major": 1, "minor": 5},
+    {"path": "/dev/twice", "type": "c", "major": 1, "minor": 5}]'
+  stat_devs '"/opt/mynull", "/dev/twice"'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"/opt/mynull character special file 1:3 640 0:0"* ]]
+  [[ "$output" == *"/dev/twice character special file 1:5"* ]]
+}
+
+@test "devices: in a user namespace a mismatching file is an error, not covered" {
+  mkdir -p "$BUNDLE/rootfs/opt"
+  echo "regular file" > "$BUNDLE/rootfs/opt/notdev"
+  config_set '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .mounts |= map(select(.type != "cgroup"))
+    | .linux.devices = [{"path": "/opt/notdev", "type": "c", "major": 1, "minor": 3}]'
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  chmod 755 "$TEST_TMP" "$BUNDLE"
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *"linux.devices[0]"*"regular file"* ]]
+  [ -z "$(ls -A "$ROOT")" ]
+}

@@ -13,6 +13,19 @@ setup () {
 }
 
 teardown () {
+  # The cgroup namespace helper and its cgroup, if a test made them.
+  if [ -n "${CG_HELPER:-}" ]; then
+    kill "$CG_HELPER" 2>/dev/null || true
+    wait "$CG_HELPER" 2>/dev/null || true
+  fi
+  if [ -n "${CG_NSROOT:-}" ]; then
+    # Emptied asynchronously once the helper is gone.
+    for _ in $(seq 50); do
+      rmdir "$CG_NSROOT" 2>/dev/null && break
+      [ -d "$CG_NSROOT" ] || break
+      sleep 0.1
+    done
+  fi
   teardown_bundle
 }
 
@@ -194,15 +207,33 @@ has_opt () { # has_opt LIST OPT
   ! grep -q "$TEST_TMP" /proc/self/mountinfo || false
 }
 
-@test "mounts: relative destination is rejected, naming mounts[N].destination" {
+@test "mounts: relative destination is taken relative to / (deprecated, warned)" {
   local n=$(jq '.mounts | length' "$BUNDLE/config.json")
   add_mount '{"destination": "relative/mnt", "type": "tmpfs", "source": "tmpfs"}'
+  show_mountinfo
   run ocirun run -b "$BUNDLE" "$(new_id)"
-  [ "$status" -ne 0 ]
-  [[ "$output" == *"mounts[$n].destination"* ]]
-  # Nothing left behind: no state, no mount point.
-  [ -z "$(ls -A "$ROOT")" ]
-  [ ! -e "$BUNDLE/rootfs/relative" ]
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"mounts[$n].destination"*deprecated* ]]
+  [[ "$(mnt_line /relative/mnt)" == *" - tmpfs "* ]]
+  # The mount point was created inside the rootfs.
+  [ -d "$BUNDLE/rootfs/relative/mnt" ]
+}
+
+@test "mounts: relative destination with .. stays inside the rootfs" {
+  # ../../.. from "/" is still "/": the mount lands at $TEST_TMP/hostdir
+  # *inside* the rootfs, never on the host's directory.
+  mkdir -p "$TEST_TMP/hostdir"
+  echo precious > "$TEST_TMP/hostdir/marker"
+  add_mount "{\"destination\": \"../../../..$TEST_TMP/hostdir\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}"
+  show_mountinfo
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$(mnt_line "$TEST_TMP/hostdir")" == *" - tmpfs "* ]]
+  [ "$(ls -A "$TEST_TMP/hostdir")" = marker ]
+  [ -d "$BUNDLE/rootfs$TEST_TMP/hostdir" ]
+  ! grep -q "$TEST_TMP" /proc/self/mountinfo || false
 }
 
 @test "mounts: unknown option of a bind mount is rejected, naming mounts[N].options" {
@@ -303,4 +334,44 @@ has_opt () { # has_opt LIST OPT
   run ocirun run -b "$BUNDLE" "$(new_id)"
   [ "$status" -ne 0 ]
   [[ "$output" == *"/proc/self/attr"* ]]
+}
+
+# The kernel refuses a v1 cgroup mount in a cgroup namespace owned by
+# another user namespace (here: a joined one owned by the host's).  The
+# fallback must bind the container's own cgroup directory of each
+# hierarchy: not the whole host hierarchy, nor a path taken from
+# /proc/self/cgroup, which inside the namespace is relative to its root.
+@test "mounts: cgroup mount refused in a cgroup+user namespace binds only the container's cgroup" {
+  [ "$(stat -f -c %T /sys/fs/cgroup)" = tmpfs ] || skip "not a v1/hybrid host"
+  [ -d /sys/fs/cgroup/memory ] || skip "no v1 memory hierarchy"
+  local own=$(awk -F: '$2 == "memory" { print $3 }' /proc/self/cgroup)
+  CG_NSROOT="/sys/fs/cgroup/memory${own%/}/ocirun-nsroot-$$"
+  mkdir "$CG_NSROOT"
+  # The namespace root is a sibling of the container's memory cgroup.
+  sh -c "echo \$\$ > '$CG_NSROOT/cgroup.procs' && exec unshare -C sleep 300" &
+  CG_HELPER=$!
+  local helper=$CG_HELPER
+  for _ in $(seq 50); do
+    [ "$(readlink /proc/$helper/ns/cgroup)" != "$(readlink /proc/self/ns/cgroup)" ] && break
+    sleep 0.05
+  done
+  config_set ".linux.namespaces |= map(select(.type != \"cgroup\"))
+    | .linux.namespaces += [{\"type\": \"user\"}, {\"type\": \"cgroup\", \"path\": \"/proc/$helper/ns/cgroup\"}]
+    | .linux.uidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+    | .linux.gidMappings = [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]
+    | .linux.resources.memory = {\"limit\": 50331648}"
+  chown -R 100000:100000 "$BUNDLE/rootfs"
+  chmod 755 "$TEST_TMP" "$BUNDLE"
+  config_set '.process.args = ["sh", "-c", "echo LIMIT=$(cat /sys/fs/cgroup/memory/memory.limit_in_bytes); echo SUBDIRS=$(find /sys/fs/cgroup -mindepth 2 -type d | wc -l); grep -qx 1 /sys/fs/cgroup/memory/cgroup.procs && echo INIT_IN_IT; touch /sys/fs/cgroup/memory/x || echo READONLY"]'
+  run "$OCIRUN" --debug --root "$ROOT" run -b "$BUNDLE" "$(new_id)"
+  echo "$output" | grep -v "^ocirun: debug: \(mount \`\|set\|create\|clone\)" || true
+  [ "$status" -eq 0 ]
+  # The fallback ran (the kernel refused the mount)...
+  [[ "$output" == *"mount cgroup \`memory\`"*"binding the container's cgroup"* ]]
+  # ...and the container sees its own memory cgroup, nothing above or
+  # beside it, read-only.
+  [[ "$output" == *LIMIT=50331648* ]]
+  [[ "$output" == *SUBDIRS=0* ]]
+  [[ "$output" == *INIT_IN_IT* ]]
+  [[ "$output" == *READONLY* ]]
 }

@@ -92,6 +92,45 @@ teardown () {
   done
 }
 
+# config-linux.md: slave: "if something is mounted on the host it will
+# also appear in the container", but not the other way around.  The "host"
+# is a private mount namespace (unshare) in which the rootfs is a shared
+# mount point, as an engine's overlay rootfs would be.
+@test "rootfs: rootfsPropagation slave receives host mounts and leaks none back" {
+  local id=$(new_id)
+  mkdir -p "$BUNDLE/rootfs/mnt/probe" "$BUNDLE/rootfs/sub"
+  config_set '.linux.rootfsPropagation = "slave"
+    | .mounts += [{"destination": "/sub/inner", "type": "tmpfs", "source": "tmpfs"}]
+    | .process.args = ["sleep", "30"]'
+  run unshare -m --propagation private sh -c "
+    set -e
+    mount --bind '$BUNDLE/rootfs' '$BUNDLE/rootfs'
+    mount --make-shared '$BUNDLE/rootfs'
+    mount -t tmpfs -o size=1m tmpfs '$BUNDLE/rootfs/sub'
+    mount --make-shared '$BUNDLE/rootfs/sub'
+    '$OCIRUN' --root '$ROOT' run -d -b '$BUNDLE' $id
+    mount -t tmpfs -o size=1m tmpfs '$BUNDLE/rootfs/mnt/probe'
+    echo INSIDE
+    '$OCIRUN' --root '$ROOT' exec $id cat /proc/self/mountinfo
+    echo OUTSIDE
+    cat /proc/self/mountinfo
+    '$OCIRUN' --root '$ROOT' delete --force $id"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  local inside=$(echo "$output" | sed -n '/^INSIDE$/,/^OUTSIDE$/p')
+  local outside=$(echo "$output" | sed -n '/^OUTSIDE$/,$p')
+  # "/" is a slave of the rootfs mount (master:N, not shared).
+  local root=$(echo "$inside" | awk '$5 == "/"')
+  [[ "$root" == *" master:"* ]]
+  [[ "$root" != *" shared:"* ]]
+  # The mount made outside after start is seen inside.
+  echo "$inside" | awk '$5 == "/mnt/probe"' | grep -q " - tmpfs "
+  # Nothing mounted by the container shows up outside, not even below
+  # the shared submount.
+  ! echo "$outside" | grep -q "$BUNDLE/rootfs/sub/inner" || false
+  ! echo "$outside" | grep -q "$BUNDLE/rootfs/proc" || false
+}
+
 @test "rootfs: unknown rootfsPropagation is rejected" {
   config_set '.linux.rootfsPropagation = "sideways"'
   run ocirun run -b "$BUNDLE" "$(new_id)"

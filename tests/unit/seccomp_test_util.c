@@ -136,8 +136,7 @@ rule_applies (const struct oci_json *rule, const char *const *caps)
         for (size_t i = 0; i < l->n; i++)
           if (!strv_has (caps, l->values[i]->text))
             return false;
-      if ((l = oci_json_get (inc, "minKernel"))
-          && kernel_cmp (l->text) < 0)
+      if ((l = oci_json_get (inc, "minKernel")) && kernel_cmp (l->text) < 0)
         return false;
     }
   if (exc && exc->type == OCI_JSON_OBJECT)
@@ -170,15 +169,14 @@ convert_rule (const struct oci_json *r, struct oci_syscall *out)
   out->names_len = names->type == OCI_JSON_ARRAY ? names->n : 1;
   out->names = calloc (out->names_len + 1, sizeof (char *));
   for (size_t i = 0; i < out->names_len; i++)
-    out->names[i] = xstrdup (names->type == OCI_JSON_ARRAY
-                                 ? names->values[i]->text
-                                 : names->text);
-  out->action = oci_seccomp_action_from_string (
-      oci_json_get (r, "action")->text);
+    out->names[i] = xstrdup (
+        names->type == OCI_JSON_ARRAY ? names->values[i]->text : names->text);
+  out->action
+      = oci_seccomp_action_from_string (oci_json_get (r, "action")->text);
   if (e)
     {
       out->errno_ret.set = true;
-      out->errno_ret.value = (uint32_t) num (e);
+      out->errno_ret.value = (uint32_t)num (e);
     }
   if (args && args->type == OCI_JSON_ARRAY && args->n)
     {
@@ -189,7 +187,7 @@ convert_rule (const struct oci_json *r, struct oci_syscall *out)
           const struct oci_json *a = args->values[i];
           const struct oci_json *v2 = oci_json_get (a, "valueTwo");
 
-          out->args[i].index = (uint32_t) num (oci_json_get (a, "index"));
+          out->args[i].index = (uint32_t)num (oci_json_get (a, "index"));
           out->args[i].value = num (oci_json_get (a, "value"));
           out->args[i].value_two.set = v2 != NULL;
           out->args[i].value_two.value = num (v2);
@@ -243,7 +241,7 @@ test_load_engine_profile (const char *path, const char *const *caps)
   if ((e = oci_json_get (doc, "defaultErrnoRet")))
     {
       s->default_errno_ret.set = true;
-      s->default_errno_ret.value = (uint32_t) num (e);
+      s->default_errno_ret.value = (uint32_t)num (e);
     }
   convert_arches (doc, s);
   rules = oci_json_get (doc, "syscalls");

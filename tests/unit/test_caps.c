@@ -27,7 +27,7 @@
 static void
 test_names (void **state)
 {
-  (void) state;
+  (void)state;
   assert_int_equal (ocirun_cap_from_name ("CAP_CHOWN"), CAP_CHOWN);
   assert_int_equal (ocirun_cap_from_name ("CAP_SYS_ADMIN"), CAP_SYS_ADMIN);
   assert_int_equal (ocirun_cap_from_name ("CAP_CHECKPOINT_RESTORE"), 40);
@@ -57,7 +57,7 @@ test_validate_message (void **state)
   struct oci_config *cfg;
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   cfg = parse ("{\"ociVersion\":\"1.3.0\",\"process\":{\"cwd\":\"/\","
                "\"args\":[\"x\"],\"capabilities\":{\"bounding\":["
                "\"CAP_KILL\",\"CAP_CHOWN\",\"CAP_NET_RAW\",\"CAP_FOO\"]}}}");
@@ -73,6 +73,12 @@ test_validate_message (void **state)
   assert_string_equal (err.msg, "config.json: process.capabilities."
                                 "ambient[1]: unknown capability "
                                 "\"cap_kill\"");
+  /* A file holding just the process (exec --process). */
+  assert_int_equal (
+      ocirun_security_validate_process (cfg->process, "process.json:", &err),
+      -1);
+  assert_string_equal (err.msg, "process.json: capabilities.ambient[1]: "
+                                "unknown capability \"cap_kill\"");
   oci_config_free (cfg);
 }
 
@@ -83,7 +89,7 @@ test_resolve (void **state)
   struct ocirun_capset cs;
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   cfg = parse ("{\"ociVersion\":\"1.3.0\",\"process\":{\"cwd\":\"/\","
                "\"args\":[\"x\"],\"capabilities\":{\"bounding\":["
                "\"CAP_KILL\",\"CAP_CHOWN\"],\"effective\":[\"CAP_KILL\"],"
@@ -148,8 +154,7 @@ read_status (struct status *st)
  * through a pipe.  Returns the child's exit code (0 ok, 100 finalize
  * failed, else set by check). */
 static int
-run_finalize (struct oci_config *cfg, struct status *out,
-              int (*extra) (void))
+run_finalize (struct oci_config *cfg, struct status *out, int (*extra) (void))
 {
   struct ocirun_container c;
   struct ocirun_error err = { 0 };
@@ -200,7 +205,7 @@ test_finalize_user_and_caps (void **state)
   struct oci_config *cfg;
   struct status st;
 
-  (void) state;
+  (void)state;
   if (geteuid () != 0)
     skip ();
   cfg = parse ("{\"ociVersion\":\"1.3.0\",\"process\":{\"cwd\":\"/\","
@@ -238,14 +243,13 @@ test_finalize_inheritable_empty (void **state)
   struct ocirun_error err = { 0 };
   uint64_t eff, prm, inh;
 
-  (void) state;
+  (void)state;
   if (geteuid () != 0)
     skip ();
   /* CVE-2022-29162: an inheritable set left over from the runtime would
    * let file capabilities grant more than configured. */
   assert_int_equal (ocirun_caps_get (&eff, &prm, &inh, &err), 0);
-  assert_int_equal (ocirun_caps_set (eff, prm, BIT (CAP_SYS_ADMIN), &err),
-                    0);
+  assert_int_equal (ocirun_caps_set (eff, prm, BIT (CAP_SYS_ADMIN), &err), 0);
   cfg = parse ("{\"ociVersion\":\"1.3.0\",\"process\":{\"cwd\":\"/\","
                "\"args\":[\"x\"],\"capabilities\":{\"bounding\":["
                "\"CAP_KILL\"],\"effective\":[\"CAP_KILL\"],\"permitted\":["
@@ -274,7 +278,7 @@ test_finalize_seccomp_without_nnp (void **state)
   struct oci_config *cfg;
   struct status st;
 
-  (void) state;
+  (void)state;
   if (geteuid () != 0)
     skip ();
   /* Non-root user, no capabilities, no no_new_privs: the load needs
@@ -313,7 +317,7 @@ test_finalize_seccomp_with_nnp (void **state)
   struct oci_config *cfg;
   struct status st;
 
-  (void) state;
+  (void)state;
   if (geteuid () != 0)
     skip ();
   cfg = parse ("{\"ociVersion\":\"1.3.0\",\"process\":{\"cwd\":\"/\","
@@ -336,7 +340,7 @@ test_finalize_no_caps_object (void **state)
   struct oci_config *cfg;
   struct status st, self;
 
-  (void) state;
+  (void)state;
   if (geteuid () != 0)
     skip ();
   /* No capabilities object: root keeps what it has (runc behaviour). */

@@ -43,8 +43,7 @@ fake_check_context (const char *label)
 {
   snprintf (fake.checked, sizeof fake.checked, "%s", label);
   /* A context has at least user:role:type. */
-  return strchr (label, ':') && strchr (strchr (label, ':') + 1, ':') ? 0
-                                                                       : -1;
+  return strchr (label, ':') && strchr (strchr (label, ':') + 1, ':') ? 0 : -1;
 }
 
 static int
@@ -79,7 +78,7 @@ static const struct ocirun_lsm_ops fake_ops = {
 static int
 setup (void **state)
 {
-  (void) state;
+  (void)state;
   memset (&fake, 0, sizeof fake);
   ocirun_lsm_set_ops (&fake_ops);
   return 0;
@@ -88,7 +87,7 @@ setup (void **state)
 static int
 teardown (void **state)
 {
-  (void) state;
+  (void)state;
   ocirun_lsm_set_ops (NULL);
   return 0;
 }
@@ -109,14 +108,13 @@ process (char *selinux, char *apparmor)
 static void
 test_selinux_label_applied (void **state)
 {
-  struct oci_process p = process ("system_u:system_r:container_t:s0:c1,c2",
-                                  NULL);
+  struct oci_process p
+      = process ("system_u:system_r:container_t:s0:c1,c2", NULL);
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   fake.selinux = true;
-  assert_int_equal (ocirun_lsm_validate (&p, "config.json: process", &err),
-                    0);
+  assert_int_equal (ocirun_lsm_validate (&p, "config.json: process", &err), 0);
   assert_string_equal (fake.checked, p.selinux_label);
   assert_int_equal (ocirun_lsm_apply (&p, &err), 0);
   assert_string_equal (fake.exec_label, p.selinux_label);
@@ -128,7 +126,7 @@ test_selinux_invalid_label (void **state)
   struct oci_process p = process ("not-a-context", NULL);
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   fake.selinux = true;
   assert_int_equal (ocirun_lsm_validate (&p, "config.json: process", &err),
                     -1);
@@ -144,7 +142,7 @@ test_selinux_disabled_is_error (void **state)
   struct oci_process p = process ("system_u:system_r:container_t:s0", NULL);
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   /* runc 1.1 and crun both refuse a label SELinux can't apply. */
   fake.selinux = false;
   assert_int_equal (ocirun_lsm_validate (&p, "config.json: process", &err),
@@ -163,7 +161,7 @@ test_no_labels_nothing_done (void **state)
   struct oci_process empty = process ("", "");
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   assert_int_equal (ocirun_lsm_validate (&p, "process", &err), 0);
   assert_int_equal (ocirun_lsm_apply (&p, &err), 0);
   assert_int_equal (ocirun_lsm_validate (&empty, "process", &err), 0);
@@ -178,7 +176,7 @@ test_selinux_write_failure (void **state)
   struct oci_process p = process ("system_u:system_r:container_t:s0", NULL);
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   fake.selinux = true;
   fake.set_result = -EACCES;
   assert_int_equal (ocirun_lsm_apply (&p, &err), -1);
@@ -193,10 +191,9 @@ test_apparmor_applied (void **state)
   struct oci_process p = process (NULL, "ocirun-default");
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   fake.apparmor = true;
-  assert_int_equal (ocirun_lsm_validate (&p, "config.json: process", &err),
-                    0);
+  assert_int_equal (ocirun_lsm_validate (&p, "config.json: process", &err), 0);
   assert_int_equal (ocirun_lsm_apply (&p, &err), 0);
   assert_string_equal (fake.apparmor_profile, "ocirun-default");
 }
@@ -207,7 +204,7 @@ test_apparmor_disabled_is_error (void **state)
   struct oci_process p = process (NULL, "ocirun-default");
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   /* runc: "apparmor failed to apply profile"; crun: "AppArmor is not
    * initialized correctly": both fail. */
   fake.apparmor = false;
@@ -223,7 +220,7 @@ test_apparmor_disabled_is_error (void **state)
 static void
 test_real_ops_on_this_host (void **state)
 {
-  (void) state;
+  (void)state;
   ocirun_lsm_set_ops (NULL);
   assert_ptr_equal (ocirun_lsm_get_ops (), &ocirun_lsm_default_ops);
   /* Whatever the host, the real predicates must agree with the files. */
@@ -242,7 +239,7 @@ test_procfs_verification (void **state)
   char tmpl[] = "/tmp/ocirun-lsm-XXXXXX";
   int fd;
 
-  (void) state;
+  (void)state;
   fd = ocirun_open_procfs ("/proc/self/status", O_RDONLY, &err);
   assert_true (fd >= 0);
   close (fd);
@@ -257,9 +254,8 @@ test_procfs_verification (void **state)
    * so the kernel refuses it, but it must get that far. */
   if (!ocirun_lsm_default_ops.selinux_enabled ()
       && !ocirun_lsm_default_ops.apparmor_enabled ())
-    assert_true (ocirun_lsm_write_proc_attr ("/proc/thread-self/attr/exec",
-                                             "x")
-                 < 0);
+    assert_true (
+        ocirun_lsm_write_proc_attr ("/proc/thread-self/attr/exec", "x") < 0);
 }
 
 /* Open /proc/<target>/exe from a process that is root but lacks
@@ -332,7 +328,7 @@ test_protect_runtime_binary (void **state)
   pid_t open_target, protected_target;
   int r_open, r_protected;
 
-  (void) state;
+  (void)state;
   if (geteuid () != 0)
     skip ();
   /* CVE-2019-5736: a dumpable runtime's /proc/<pid>/exe is open to the

@@ -611,6 +611,17 @@ test_validate_for_create (void **state)
                 "[\"sh\"]}}");
   assert_int_equal (oci_config_validate_for_create (c, &err), 0);
   oci_config_free (c);
+
+  /* config.md (Linux): a relative mount destination is deprecated but
+     valid ("interpreted as relative to /", done by the rootfs code); it
+     is kept as written. */
+  c = parse_ok ("{" MIN ", \"process\": {\"cwd\": \"/\", \"args\": "
+                "[\"sh\"]}, \"mounts\": [{\"destination\": \"rel/mnt\", "
+                "\"type\": \"tmpfs\"}]}");
+  assert_int_equal (oci_config_validate (c, &err), 0);
+  assert_int_equal (oci_config_validate_for_create (c, &err), 0);
+  assert_string_equal (c->mounts[0].destination, "rel/mnt");
+  oci_config_free (c);
 }
 
 /* ---- values ------------------------------------------------------------ */

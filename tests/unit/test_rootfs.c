@@ -421,6 +421,53 @@ test_symlink_escape (void **state)
   assert_int_equal (in_child (escape_child, NULL), 0);
 }
 
+/* ---- relative destinations (config.md: taken relative to "/") ----------- */
+
+static int
+relative_child (void *arg)
+{
+  char up[PATH_MAX + 32], p[PATH_MAX], q[PATH_MAX * 2 + 16];
+  struct oci_mount mounts[] = {
+    { .destination = "reltmp", .type = "tmpfs", .source = "tmpfs" },
+    { .destination = "./a//b/", .type = "tmpfs", .source = "tmpfs" },
+    /* Climbs with "..": stays inside the rootfs. */
+    { .destination = up, .type = "tmpfs", .source = "tmpfs" },
+    /* A relative "dev" is /dev: "ro" is applied after the nodes exist. */
+    { .destination = "dev",
+      .type = "tmpfs",
+      .source = "tmpfs",
+      OPTS ("nosuid", "mode=755", "ro") },
+  };
+  struct oci_config cfg = { .mounts = mounts, .mounts_len = 4 };
+  struct mnt m;
+  struct stat st;
+
+  xsnprintf (up, sizeof up, "../../../../../..%s", hostdir);
+  if (prepare (&cfg) < 0)
+    return -1;
+  CHECK (find_mount (in_rootfs ("/reltmp", p), &m)
+             && strcmp (m.fstype, "tmpfs") == 0,
+         "reltmp not at /reltmp");
+  CHECK (is_mountpoint (in_rootfs ("/a/b", p)), "./a//b/ not at /a/b");
+  CHECK (!is_mountpoint (hostdir), "host dir was mounted on");
+  xsnprintf (q, sizeof q, "%s/marker", hostdir);
+  CHECK (access (q, F_OK) == 0, "host marker hidden");
+  xsnprintf (q, sizeof q, "%s%s", rootfs, hostdir);
+  CHECK (is_mountpoint (q), "tmpfs not at %s", q);
+  CHECK (find_mount (in_rootfs ("/dev", p), &m) && has_opt (m.opts, "ro"),
+         "dev %s", m.opts);
+  CHECK (lstat (in_rootfs ("/dev/null", p), &st) == 0 && S_ISCHR (st.st_mode),
+         "/dev/null missing in a relative `dev` mount");
+  return 0;
+}
+
+static void
+test_relative_destination (void **state)
+{
+  require_root ();
+  assert_int_equal (in_child (relative_child, NULL), 0);
+}
+
 /* ---- bind mounts -------------------------------------------------------- */
 
 static int
@@ -1005,6 +1052,7 @@ test_validate (void **state)
     { .destination = "/ok", .type = "tmpfs" },
     { .destination = "mnt", .type = "tmpfs" },
   };
+  struct oci_mount empty[] = { { .destination = "", .type = "tmpfs" } };
   struct oci_mount unknown[] = {
     { .destination = "/x",
       .type = "bind",
@@ -1037,9 +1085,13 @@ test_validate (void **state)
   cfg.root = &missing;
   expect_invalid (&cfg, "root.path");
   cfg.root = &root;
+  /* config.md: relative destinations are deprecated but valid. */
   cfg.mounts = relative;
   cfg.mounts_len = 2;
-  expect_invalid (&cfg, "config.json: mounts[1].destination");
+  assert_int_equal (ocirun_rootfs_validate (&cfg, bundle, &err), 0);
+  cfg.mounts = empty;
+  cfg.mounts_len = 1;
+  expect_invalid (&cfg, "config.json: mounts[0].destination");
   cfg.mounts = unknown;
   cfg.mounts_len = 1;
   expect_invalid (&cfg, "config.json: mounts[0].options[1]");
@@ -1065,6 +1117,8 @@ main (void)
     cmocka_unit_test_setup_teardown (test_validate, setup, teardown),
     cmocka_unit_test_setup_teardown (test_standard_mounts, setup, teardown),
     cmocka_unit_test_setup_teardown (test_symlink_escape, setup, teardown),
+    cmocka_unit_test_setup_teardown (test_relative_destination, setup,
+                                     teardown),
     cmocka_unit_test_setup_teardown (test_bind_mounts, setup, teardown),
     cmocka_unit_test_setup_teardown (test_mount_propagation, setup, teardown),
     cmocka_unit_test_setup_teardown (test_devices, setup, teardown),

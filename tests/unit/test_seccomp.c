@@ -121,7 +121,7 @@ test_actions (void **state)
   };
   char json[512];
 
-  (void) state;
+  (void)state;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     {
       char *pfc;
@@ -143,7 +143,7 @@ test_default_action_and_errno (void **state)
 {
   char *pfc;
 
-  (void) state;
+  (void)state;
   pfc = pfc_of ("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":"
                 "38,\"syscalls\":[{\"names\":[\"read\"],\"action\":"
                 "\"SCMP_ACT_ALLOW\"}]}");
@@ -161,7 +161,7 @@ test_rule_equal_to_default_dropped (void **state)
 {
   char *pfc;
 
-  (void) state;
+  (void)state;
   pfc = pfc_of ("{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"defaultErrnoRet\":"
                 "38,\"syscalls\":[{\"names\":[\"clone3\"],\"action\":"
                 "\"SCMP_ACT_ERRNO\",\"errnoRet\":38},{\"names\":[\"mkdir\"],"
@@ -191,7 +191,7 @@ test_operators (void **state)
   };
   char json[512];
 
-  (void) state;
+  (void)state;
   for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
     {
       char *pfc;
@@ -214,7 +214,7 @@ test_args_and (void **state)
 {
   char *pfc;
 
-  (void) state;
+  (void)state;
   /* Different indexes: one rule, both must hold (nested tests). */
   pfc = pfc_of ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
                 "\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\",\"args\":"
@@ -232,7 +232,7 @@ test_args_same_index_or (void **state)
 {
   char *pfc;
 
-  (void) state;
+  (void)state;
   /* The same index twice: one rule per arg, as runc/crun do. */
   pfc = pfc_of ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
                 "\"names\":[\"personality\"],\"action\":\"SCMP_ACT_ERRNO\","
@@ -249,7 +249,7 @@ test_arg_index_out_of_range (void **state)
 {
   const char *msg;
 
-  (void) state;
+  (void)state;
   msg = validate_msg ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
                       "\"names\":[\"mkdir\"],\"action\":\"SCMP_ACT_ERRNO\","
                       "\"args\":[{\"index\":6,\"value\":1,\"op\":"
@@ -265,7 +265,7 @@ test_architectures (void **state)
 {
   char *pfc;
 
-  (void) state;
+  (void)state;
   pfc = pfc_of ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"architectures\":["
                 "\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"],"
                 "\"syscalls\":[{\"names\":[\"mkdir\"],\"action\":"
@@ -305,7 +305,7 @@ test_flags (void **state)
   struct ocirun_seccomp_bpf *b = NULL;
   struct ocirun_error err = { 0 };
 
-  (void) state;
+  (void)state;
   s = test_parse_seccomp (
       "{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"flags\":["
       "\"SECCOMP_FILTER_FLAG_TSYNC\",\"SECCOMP_FILTER_FLAG_LOG\","
@@ -340,7 +340,7 @@ test_unknown_syscall_skipped (void **state)
 {
   char *pfc;
 
-  (void) state;
+  (void)state;
   pfc = pfc_of ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
                 "\"names\":[\"no_such_syscall_xyz\",\"mkdir\"],\"action\":"
                 "\"SCMP_ACT_ERRNO\"}]}");
@@ -352,7 +352,7 @@ test_unknown_syscall_skipped (void **state)
 static void
 test_validation_errors (void **state)
 {
-  (void) state;
+  (void)state;
   assert_string_equal (
       validate_msg ("{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":"
                     "\"/x\"}"),
@@ -396,7 +396,7 @@ test_load_errno (void **state)
 {
   int st;
 
-  (void) state;
+  (void)state;
   st = run_filtered ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
                      "\"names\":[\"mkdir\",\"mkdirat\"],\"action\":"
                      "\"SCMP_ACT_ERRNO\",\"errnoRet\":42}]}",
@@ -418,7 +418,7 @@ test_load_kill (void **state)
 {
   int st;
 
-  (void) state;
+  (void)state;
   st = run_filtered ("{\"defaultAction\":\"SCMP_ACT_ALLOW\",\"syscalls\":[{"
                      "\"names\":[\"mkdir\",\"mkdirat\"],\"action\":"
                      "\"SCMP_ACT_KILL\"}]}",
@@ -438,13 +438,13 @@ masked_clone (void)
 {
   /* unshare is a separate syscall; test clone's flag mask through a raw
    * clone with CLONE_NEWUTS, which the default profile refuses. */
-  long r = syscall (SYS_clone, (long) (0x04000000 | SIGCHLD), 0, 0, 0, 0);
+  long r = syscall (SYS_clone, (long)(0x04000000 | SIGCHLD), 0, 0, 0, 0);
 
   if (r == 0)
     _exit (0);
   if (r > 0)
     {
-      waitpid ((pid_t) r, NULL, 0);
+      waitpid ((pid_t)r, NULL, 0);
       return 0;
     }
   return errno;
@@ -512,7 +512,7 @@ test_default_profile (void **state)
   struct ocirun_error err = { 0 };
   int st;
 
-  (void) state;
+  (void)state;
   assert_int_equal (ocirun_default_seccomp (&s, &err), 0);
   assert_int_equal (s->default_action, OCI_SECCOMP_ACT_ERRNO);
   assert_int_equal (s->default_errno_ret.value, 38);
@@ -532,17 +532,71 @@ test_default_profile (void **state)
   free (json);
 }
 
+static int
+newer_and_older (void)
+{
+  /* 400 is above exit_group (231), the highest name in the profile:
+   * ENOSYS; getppid (110) is below it and unlisted: the default EPERM. */
+  if (syscall (400, 0, 0, 0) != -1 || errno != ENOSYS)
+    return 1;
+  if (syscall (SYS_getppid) != -1 || errno != EPERM)
+    return 2;
+  return 0;
+}
+
+static void
+test_enosys_stub (void **state)
+{
+  static const char profile[]
+      = "{\"defaultAction\":\"SCMP_ACT_ERRNO\",\"architectures\":["
+        "\"SCMP_ARCH_X86_64\",\"SCMP_ARCH_X86\",\"SCMP_ARCH_X32\"],"
+        "\"syscalls\":[{\"names\":[\"exit_group\",\"exit\",\"mkdir\"],"
+        "\"action\":\"SCMP_ACT_ALLOW\"}]}";
+  struct oci_seccomp *s = test_parse_seccomp (profile);
+  struct ocirun_seccomp_bpf *with = NULL, *without = NULL;
+  struct ocirun_error err = { 0 };
+  int st;
+
+  (void)state;
+  st = run_filtered (profile, newer_and_older);
+  assert_true (WIFEXITED (st));
+  assert_int_equal (WEXITSTATUS (st), 0);
+  /* With a default of ENOSYS nothing is prepended: the difference is the
+   * stub, ld arch + 2 arch tests (x86_64 and x32 share one audit arch) +
+   * ja + a 6-instruction x86_64/x32 block + a 3-instruction i386 block +
+   * ret ENOSYS. */
+  assert_int_equal (ocirun_seccomp_compile (s, &with, &err), 0);
+  s->default_errno_ret.set = true;
+  s->default_errno_ret.value = ENOSYS;
+  assert_int_equal (ocirun_seccomp_compile (s, &without, &err), 0);
+  assert_int_equal (with->len - without->len, 1 + 2 + 1 + 6 + 3 + 1);
+  assert_int_equal (with->insns[with->len - without->len - 1].k,
+                    SECCOMP_RET_ERRNO | ENOSYS);
+  ocirun_seccomp_bpf_free (with);
+  ocirun_seccomp_bpf_free (without);
+  ocirun_seccomp_free (s);
+}
+
 /* ---- the engines' reference profiles ---------------------------------- */
 
 static void
 check_reference (const char *file, bool masks_clone)
 {
-  static const char *const docker_caps[]
-      = { "CAP_CHOWN",          "CAP_DAC_OVERRIDE", "CAP_FSETID",
-          "CAP_FOWNER",         "CAP_MKNOD",        "CAP_NET_RAW",
-          "CAP_SETGID",         "CAP_SETUID",       "CAP_SETFCAP",
-          "CAP_SETPCAP",        "CAP_NET_BIND_SERVICE", "CAP_SYS_CHROOT",
-          "CAP_KILL",           "CAP_AUDIT_WRITE",  NULL };
+  static const char *const docker_caps[] = { "CAP_CHOWN",
+                                             "CAP_DAC_OVERRIDE",
+                                             "CAP_FSETID",
+                                             "CAP_FOWNER",
+                                             "CAP_MKNOD",
+                                             "CAP_NET_RAW",
+                                             "CAP_SETGID",
+                                             "CAP_SETUID",
+                                             "CAP_SETFCAP",
+                                             "CAP_SETPCAP",
+                                             "CAP_NET_BIND_SERVICE",
+                                             "CAP_SYS_CHROOT",
+                                             "CAP_KILL",
+                                             "CAP_AUDIT_WRITE",
+                                             NULL };
   const char *dir = getenv ("OCI_SECCOMP_REFERENCE_DIR");
   struct ocirun_seccomp_bpf *b = NULL;
   struct ocirun_error err = { 0 };
@@ -575,14 +629,14 @@ check_reference (const char *file, bool masks_clone)
 static void
 test_reference_moby (void **state)
 {
-  (void) state;
+  (void)state;
   check_reference ("moby-default.json", true);
 }
 
 static void
 test_reference_containers_common (void **state)
 {
-  (void) state;
+  (void)state;
   check_reference ("containers-common-seccomp.json", false);
 }
 
@@ -599,7 +653,7 @@ listener_socket (char *path, size_t len)
   strcpy (addr.sun_path, path);
   fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
   assert_true (fd >= 0);
-  assert_int_equal (bind (fd, (struct sockaddr *) &addr, sizeof addr), 0);
+  assert_int_equal (bind (fd, (struct sockaddr *)&addr, sizeof addr), 0);
   assert_int_equal (listen (fd, 1), 0);
   return fd;
 }
@@ -657,7 +711,7 @@ test_notify_listener (void **state)
   ssize_t n;
   pid_t pid;
 
-  (void) state;
+  (void)state;
   if (geteuid () != 0)
     skip (); /* finalize sets groups and ids */
   lfd = listener_socket (path, sizeof path);
@@ -699,7 +753,7 @@ test_notify_listener (void **state)
   nfd = recv_fd (conn, buf, sizeof buf, &n);
   assert_true (nfd >= 0);
   /* The whole document may come in more than one read. */
-  while ((size_t) n < sizeof buf - 1)
+  while ((size_t)n < sizeof buf - 1)
     {
       ssize_t m = read (conn, buf + n, sizeof buf - 1 - n);
       if (m <= 0)
@@ -753,6 +807,7 @@ main (void)
     cmocka_unit_test (test_load_errno),
     cmocka_unit_test (test_load_kill),
     cmocka_unit_test (test_default_profile),
+    cmocka_unit_test (test_enosys_stub),
     cmocka_unit_test (test_reference_moby),
     cmocka_unit_test (test_reference_containers_common),
     cmocka_unit_test (test_notify_listener),

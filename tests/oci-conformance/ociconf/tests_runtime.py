@@ -368,16 +368,21 @@ def test_delete_running_fails(s):
     check(os.path.exists("/proc/%d" % pid), "container process was killed by a failed delete")
 
 
+DELETE_CREATED_DIVERGENCE = ("deliberate divergence shared by runc and crun: engines "
+                             "(containerd) delete created containers without --force")
+
+
 @test("runtime.md#delete")
 def test_delete_created_fails(s):
     """runtime.md "Delete": "Attempting to delete a container that is not
     stopped MUST have no effect on the container and MUST generate an error"
-    (created)."""
-    b = _created(s, "del-created")
-    r = b.delete()
-    check(not r.ok, "delete of a created (not stopped) container succeeded")
-    st = b.state()
-    check(st is not None and st["status"] == "created", "container changed by failed delete: %r" % st)
+    (created).  Skipped for every runtime: runc and crun both delete a
+    created container (killing its init), containerd relies on it, and the
+    project rule is to match runc and crun where they agree (README.md,
+    "Deliberate divergences")."""
+    # What the spec would have us check: `delete` of the created container
+    # fails, and state still reports it as created.
+    raise Skip(DELETE_CREATED_DIVERGENCE)
 
 
 @test("runtime.md#delete")
