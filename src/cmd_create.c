@@ -67,7 +67,7 @@ cmd_create_parse_option (int c, const char *cmd,
       opts->console_socket = optarg;
       return 0;
     case OPT_PRESERVE_FDS:
-      opts->preserve_fds = (int) strtol (optarg, &end, 10);
+      opts->preserve_fds = (int)strtol (optarg, &end, 10);
       if (*end || opts->preserve_fds < 0)
         return cmd_usage_error (cmd, "invalid --preserve-fds `%s`", optarg);
       return 0;

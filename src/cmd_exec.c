@@ -45,24 +45,23 @@ static const struct option options[] = {
 static void
 usage (void)
 {
-  printf (
-      "Usage: ocirun exec [OPTIONS] ID [COMMAND ARGS...]\n\n"
-      "Run a process in a running container; exits with its exit code.\n\n"
-      "  -p, --process FILE         process.json instead of COMMAND\n"
-      "  -t, --tty                  allocate a terminal\n"
-      "      --console-socket SOCK  send the terminal master to SOCK\n"
-      "  -d, --detach               return once the process runs\n"
-      "      --pid-file FILE        write the process's pid to FILE\n"
-      "  -e, --env K=V              set an environment variable\n"
-      "  -u, --user UID[:GID]       run as this user\n"
-      "  -g, --additional-gids G    an additional group\n"
-      "      --cwd DIR              working directory\n"
-      "  -c, --cap CAP              add a capability\n"
-      "      --no-new-privs         set no_new_privs\n"
-      "      --apparmor PROFILE     AppArmor profile\n"
-      "      --process-label LABEL  SELinux label\n"
-      "      --preserve-fds N       pass N more fds (from 3)\n"
-      "      --cgroup PATH          run in this sub-cgroup\n");
+  printf ("Usage: ocirun exec [OPTIONS] ID [COMMAND ARGS...]\n\n"
+          "Run a process in a running container; exits with its exit code.\n\n"
+          "  -p, --process FILE         process.json instead of COMMAND\n"
+          "  -t, --tty                  allocate a terminal\n"
+          "      --console-socket SOCK  send the terminal master to SOCK\n"
+          "  -d, --detach               return once the process runs\n"
+          "      --pid-file FILE        write the process's pid to FILE\n"
+          "  -e, --env K=V              set an environment variable\n"
+          "  -u, --user UID[:GID]       run as this user\n"
+          "  -g, --additional-gids G    an additional group\n"
+          "      --cwd DIR              working directory\n"
+          "  -c, --cap CAP              add a capability\n"
+          "      --no-new-privs         set no_new_privs\n"
+          "      --apparmor PROFILE     AppArmor profile\n"
+          "      --process-label LABEL  SELinux label\n"
+          "      --preserve-fds N       pass N more fds (from 3)\n"
+          "      --cgroup PATH          run in this sub-cgroup\n");
 }
 
 /* Append to a growing vector (the strings stay argv's). */
@@ -89,29 +88,61 @@ parse (struct ocirun_exec_options *o, int argc, char **argv)
          && r == 0)
     switch (c)
       {
-      case 'p': o->process_file = optarg; break;
-      case 't': o->tty = true; break;
-      case OPT_CONSOLE_SOCKET: o->console_socket = optarg; break;
-      case 'd': o->detach = true; break;
-      case OPT_PID_FILE: o->pid_file = optarg; break;
-      case 'e': r = push (&o->env, &o->env_len, optarg); break;
-      case 'u': o->user = optarg; break;
-      case 'g': r = push (&o->additional_gids, &o->additional_gids_len, optarg); break;
-      case OPT_CWD: o->cwd = optarg; break;
-      case 'c': r = push (&o->caps, &o->caps_len, optarg); break;
-      case OPT_NO_NEW_PRIVS: o->no_new_privs = true; break;
-      case OPT_APPARMOR: o->apparmor = optarg; break;
-      case OPT_PROCESS_LABEL: o->process_label = optarg; break;
+      case 'p':
+        o->process_file = optarg;
+        break;
+      case 't':
+        o->tty = true;
+        break;
+      case OPT_CONSOLE_SOCKET:
+        o->console_socket = optarg;
+        break;
+      case 'd':
+        o->detach = true;
+        break;
+      case OPT_PID_FILE:
+        o->pid_file = optarg;
+        break;
+      case 'e':
+        r = push (&o->env, &o->env_len, optarg);
+        break;
+      case 'u':
+        o->user = optarg;
+        break;
+      case 'g':
+        r = push (&o->additional_gids, &o->additional_gids_len, optarg);
+        break;
+      case OPT_CWD:
+        o->cwd = optarg;
+        break;
+      case 'c':
+        r = push (&o->caps, &o->caps_len, optarg);
+        break;
+      case OPT_NO_NEW_PRIVS:
+        o->no_new_privs = true;
+        break;
+      case OPT_APPARMOR:
+        o->apparmor = optarg;
+        break;
+      case OPT_PROCESS_LABEL:
+        o->process_label = optarg;
+        break;
       case OPT_PRESERVE_FDS:
-        o->preserve_fds = (int) strtol (optarg, &end, 10);
+        o->preserve_fds = (int)strtol (optarg, &end, 10);
         if (*end || o->preserve_fds < 0)
           return cmd_usage_error ("exec", "invalid --preserve-fds `%s`",
                                   optarg);
         break;
-      case OPT_CGROUP: o->cgroup = optarg; break;
-      case OPT_IGNORED_FLAG: break;
-      case 'h': usage (); return 2;
-      default: return cmd_usage_error ("exec", "unknown option");
+      case OPT_CGROUP:
+        o->cgroup = optarg;
+        break;
+      case OPT_IGNORED_FLAG:
+        break;
+      case 'h':
+        usage ();
+        return 2;
+      default:
+        return cmd_usage_error ("exec", "unknown option");
       }
   if (r != 0)
     return cmd_usage_error ("exec", "out of memory");
@@ -120,7 +151,7 @@ parse (struct ocirun_exec_options *o, int argc, char **argv)
   if (o->process_file == NULL && optind + 1 >= argc)
     return cmd_usage_error ("exec", "expects a COMMAND (or --process)");
   o->args = argv + optind + 1;
-  o->args_len = (size_t) (argc - optind - 1);
+  o->args_len = (size_t)(argc - optind - 1);
   return 0;
 }
 

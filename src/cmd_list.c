@@ -37,23 +37,23 @@ print_table (const struct ocirun_list_entry *v, size_t n)
     width[k] = strlen (head[k]);
   for (size_t i = 0; i < n; i++)
     {
-      const char *cells[COLS] = { v[i].id, pid, v[i].status, v[i].bundle,
-                                  v[i].created, v[i].owner };
-      snprintf (pid, sizeof pid, "%d", (int) v[i].pid);
+      const char *cells[COLS] = { v[i].id,     pid,          v[i].status,
+                                  v[i].bundle, v[i].created, v[i].owner };
+      snprintf (pid, sizeof pid, "%d", (int)v[i].pid);
       for (int k = 0; k < COLS; k++)
         if (strlen (cells[k]) > width[k])
           width[k] = strlen (cells[k]);
     }
   for (int k = 0; k < COLS - 1; k++)
-    printf ("%-*s", (int) col_width (width[k]), head[k]);
+    printf ("%-*s", (int)col_width (width[k]), head[k]);
   printf ("%s\n", head[COLS - 1]);
   for (size_t i = 0; i < n; i++)
     {
-      snprintf (pid, sizeof pid, "%d", (int) v[i].pid);
-      const char *cells[COLS] = { v[i].id, pid, v[i].status, v[i].bundle,
-                                  v[i].created, v[i].owner };
+      snprintf (pid, sizeof pid, "%d", (int)v[i].pid);
+      const char *cells[COLS] = { v[i].id,     pid,          v[i].status,
+                                  v[i].bundle, v[i].created, v[i].owner };
       for (int k = 0; k < COLS - 1; k++)
-        printf ("%-*s", (int) col_width (width[k]), cells[k]);
+        printf ("%-*s", (int)col_width (width[k]), cells[k]);
       printf ("%s\n", cells[COLS - 1]);
     }
 }

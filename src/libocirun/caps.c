@@ -97,13 +97,17 @@ ocirun_caps_validate (const struct oci_capabilities *caps, const char *what,
 
   if (caps == NULL)
     return 0;
+  /* runtime-spec 1.3 (config.md, capabilities): a value that cannot be
+   * mapped to a kernel capability MUST be logged as a warning and the
+   * runtime SHOULD NOT fail; runc and crun both continue. The warning names
+   * the JSON path so the typo is easy to find. */
+  (void) err;
   cap_lists (caps, &unused, lists);
   for (int l = 0; l < 5; l++)
     for (size_t i = 0; i < lists[l].len; i++)
       if (ocirun_cap_from_name (lists[l].names[i]) < 0)
-        return ocirun_error_set (err, 0,
-                                 "%s.%s[%zu]: unknown capability \"%s\"", what,
-                                 lists[l].field, i, lists[l].names[i]);
+        ocirun_warn ("%s.%s[%zu]: unknown capability \"%s\" ignored", what,
+                     lists[l].field, i, lists[l].names[i]);
   return 0;
 }
 
@@ -124,10 +128,7 @@ ocirun_caps_resolve (const struct oci_capabilities *caps,
         int v = ocirun_cap_from_name (lists[l].names[i]);
 
         if (v < 0)
-          return ocirun_error_set (err, EINVAL,
-                                   "process.capabilities.%s[%zu]: unknown "
-                                   "capability \"%s\"",
-                                   lists[l].field, i, lists[l].names[i]);
+          continue; /* warned about by ocirun_caps_validate */
         if (v > last)
           {
             ocirun_debug ("capability %s (%d) unknown to the running kernel "

@@ -7,10 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "libocirun/cgroup_internal.h"
 #include "libocirun/cleanup.h"
 #include "libocirun/log.h"
+#include "libocirun/rootless.h"
 
 static struct ocirun_cgroup *
 cg_new (void)
@@ -124,7 +126,13 @@ create_in (struct ocirun_container *c, struct ocirun_cgroup *cg,
   cg->ops = cg_ops_for_mode (h->mode);
   if (cg_resolve (cg, h, inner, err) < 0 || cg->ops->mkdirs (cg, err) < 0)
     return -1;
-  if (build_rules (c->config, r, &rules, &n_rules, err) < 0)
+  /* Only CAP_SYS_ADMIN may program device access (v1 devices.deny, a
+   * cgroup2 BPF filter).  Without it (rootless, in a delegated tree) the
+   * container can't mknod either: it only gets host nodes bound, under
+   * their host permissions, as with runc and crun. */
+  if (!ocirun_rootless_has_cap (CAP_SYS_ADMIN))
+    ocirun_debug ("cgroup: device rules not applied (unprivileged)");
+  else if (build_rules (c->config, r, &rules, &n_rules, err) < 0)
     return -1;
   if (cg_apply_resources (cg, r, rules, n_rules, false, err) < 0)
     return -1;
@@ -166,6 +174,11 @@ ocirun_cgroup_create (struct ocirun_container *c, struct ocirun_error *err)
           c->cgroup = NULL;
           return 0;
         }
+      if (denied && geteuid () != 0)
+        return ocirun_error_prefix (err,
+                                    "linux.resources: limits need a cgroup "
+                                    "delegated to uid %u",
+                                    (unsigned) geteuid ());
       return -1;
     }
   cg_forget_made (cg);
@@ -228,7 +241,14 @@ ocirun_cgroup_clone_fd_unused (struct ocirun_container *c)
 static int
 ensure_loaded (struct ocirun_container *c, struct ocirun_error *err)
 {
-  return c->cgroup ? 0 : ocirun_cgroup_load (c, err);
+  if (c->cgroup || ocirun_cgroup_load (c, err) == 0)
+    return 0;
+  if (err->errnum == ENOENT && c->state_dir)
+    /* ocirun_cgroup_create left it out: unprivileged, not delegated. */
+    return ocirun_error_set (err, ENOENT,
+                             "the container has no cgroup (created by an "
+                             "unprivileged user without a delegated cgroup)");
+  return -1;
 }
 
 int
@@ -240,7 +260,19 @@ ocirun_cgroup_enter_pid (struct ocirun_container *c, pid_t pid,
   cleanup_free char *sub = NULL;
 
   if (ensure_loaded (c, err) < 0)
-    return -1;
+    {
+      /* No cgroup file: the container was created without a cgroup
+       * (unprivileged, tree not delegated), so the process stays in
+       * ours, as the container's init did. */
+      if (err->errnum != ENOENT)
+        return -1;
+      if (subpath && *subpath)
+        return ocirun_error_set (err, ENOENT,
+                                 "--cgroup `%s`: the container has no "
+                                 "cgroup of its own",
+                                 subpath);
+      return 0;
+    }
   if (subpath && *subpath)
     {
       sub = cg_clean_path (subpath, "");

@@ -39,7 +39,16 @@ ocirun_cgroup_target_open (const char *root, const char *id, int lock,
     }
   t->status = ocirun_state_status (t->state);
   if (ocirun_cgroup_load (&t->c, err) < 0)
-    return ocirun_error_prefix (err, "container `%s`", id);
+    {
+      if (err->errnum == ENOENT)
+        /* ocirun_cgroup_create left it out: unprivileged, not delegated. */
+        return ocirun_error_set (err, ENOENT,
+                                 "container `%s` has no cgroup (created by "
+                                 "an unprivileged user without a delegated "
+                                 "cgroup)",
+                                 id);
+      return ocirun_error_prefix (err, "container `%s`", id);
+    }
   if (t->status == OCI_STATUS_RUNNING || t->status == OCI_STATUS_CREATED)
     t->paused = ocirun_cgroup_is_paused (&t->c);
   return 0;

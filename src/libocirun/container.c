@@ -30,6 +30,7 @@
 #include "libocirun/sync.h"
 #include "libocirun/terminal.h"
 #include "libocirun/test_hooks.h"
+#include "libocirun/userns.h"
 #include "oci-spec/json_tree.h"
 
 void
@@ -50,7 +51,7 @@ load_config (struct ocirun_create *cr, struct ocirun_error *err)
   char path[PATH_MAX];
 
   if (snprintf (path, sizeof path, "%s/config.json", cr->c.bundle)
-      >= (int) sizeof path)
+      >= (int)sizeof path)
     return ocirun_error_set (err, ENAMETOOLONG, "bundle path too long");
   if (oci_json_read_file (path, &cr->config_buf, &cr->config_len, err) < 0)
     return -1;
@@ -126,6 +127,8 @@ ocirun_create_prepare (struct ocirun_create *cr, const char *id,
   if (ocirun_ns_plan_build (c->config, &cr->plan, err) < 0)
     return -1;
   cr->plan_built = true;
+  if (ocirun_userns_validate (c->config, &cr->plan, err) < 0)
+    return -1;
   c->new_userns = cr->plan.new_mask & OCIRUN_NS_BIT (OCI_NS_USER);
   c->new_pidns = cr->plan.new_mask & OCIRUN_NS_BIT (OCI_NS_PID);
   c->new_mountns = cr->plan.new_mask & OCIRUN_NS_BIT (OCI_NS_MOUNT);
@@ -144,7 +147,7 @@ fill_state (struct ocirun_create *cr, enum oci_status status)
   const struct oci_config *cfg = cr->c.config;
   const struct oci_hooks *h = cfg->hooks;
 
-  s->oci_version = (char *) OCI_SPEC_VERSION;
+  s->oci_version = (char *)OCI_SPEC_VERSION;
   s->id = cr->c.id;
   s->bundle = cr->c.bundle;
   s->rootfs = cr->c.rootfs;
@@ -198,7 +201,7 @@ ocirun_state_sock_path (const char *state_dir, int dirfd,
   addr->sun_family = AF_UNIX;
   if (snprintf (addr->sun_path, sizeof addr->sun_path, "%s/%s", state_dir,
                 OCIRUN_START_SOCKET)
-      >= (int) sizeof addr->sun_path)
+      >= (int)sizeof addr->sun_path)
     snprintf (addr->sun_path, sizeof addr->sun_path, "/proc/self/fd/%d/%s",
               dirfd, OCIRUN_START_SOCKET);
 }
@@ -213,7 +216,7 @@ make_start_socket (struct ocirun_create *cr, struct ocirun_error *err)
   if (fd < 0)
     return ocirun_error_errno (err, "create the start socket");
   ocirun_state_sock_path (cr->c.state_dir, cr->dirfd, &addr);
-  if (bind (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
+  if (bind (fd, (struct sockaddr *)&addr, sizeof addr) < 0)
     return ocirun_error_errno (err, "bind the start socket");
   if (listen (fd, 16) < 0)
     return ocirun_error_errno (err, "listen on the start socket");
@@ -274,14 +277,16 @@ spawn (struct ocirun_create *cr, struct ocirun_error *err)
                || (cfg->linux_ && cfg->linux_->net_devices_len > 0);
   if (cr->plan.two_stage)
     {
-      pid = ocirun_clone (0, NULL);
+      pid = ocirun_clone (0, NULL, -1);
       if (pid == 0)
         ocirun_init_stage1 (a);
       cr->stage1 = pid;
     }
   else
     {
-      pid = ocirun_clone ((unsigned long) cr->plan.clone_flags, &cr->pidfd);
+      int cgfd = cr->c.cgroup ? ocirun_cgroup_clone_fd (&cr->c) : -1;
+      pid = ocirun_clone ((unsigned long)cr->plan.clone_flags, &cr->pidfd,
+                          cgfd);
       if (pid == 0)
         ocirun_init_run (a);
       cr->c.pid = pid;
@@ -360,10 +365,12 @@ await_stage1 (struct ocirun_create *cr, struct ocirun_error *err)
         }
       if (m.type == OCIRUN_SYNC_PID)
         break;
-      return ocirun_error_set (err, EPROTO, "unexpected message %u from "
-                               "stage 1", m.type);
+      return ocirun_error_set (err, EPROTO,
+                               "unexpected message %u from "
+                               "stage 1",
+                               m.type);
     }
-  cr->c.pid = (pid_t) m.value;
+  cr->c.pid = (pid_t)m.value;
   while (waitpid (cr->stage1, &status, 0) < 0 && errno == EINTR)
     ;
   cr->stage1 = 0;
@@ -448,7 +455,7 @@ commit_created (struct ocirun_create *cr, struct ocirun_error *err)
   cr->st.creator = 0;
   cr->st.creator_start = 0;
   if (ocirun_proc_stat (c->pid, &cr->st.pid_start, NULL) < 0)
-    return ocirun_error_errno (err, "read /proc/%d/stat", (int) c->pid);
+    return ocirun_error_errno (err, "read /proc/%d/stat", (int)c->pid);
   if (c->cgroup && ocirun_cgroup_save (c, err) < 0)
     return -1;
   ocirun_test_stop_at ("create-before-state");
@@ -476,8 +483,17 @@ ocirun_create_spawn (struct ocirun_create *cr, struct ocirun_error *err)
   ocirun_test_stop_at ("create-cgroup");
   if (make_channels (cr, err) < 0)
     return -1;
-  if (spawn (cr, err) < 0)
+  /* Idmapped bind mounts are prepared here: once in its user namespace
+   * the child may no longer idmap a host filesystem.  The child inherits
+   * the prepared mount fds; our copies go as soon as it exists. */
+  if (ocirun_rootfs_prepare_parent (c, err) < 0)
     return -1;
+  if (spawn (cr, err) < 0)
+    {
+      ocirun_rootfs_parent_done ();
+      return -1;
+    }
+  ocirun_rootfs_parent_done ();
   ocirun_test_stop_at ("create-clone");
   ocirun_security_release (c);
   if (drive_setup (cr, err) < 0)
@@ -520,9 +536,10 @@ ocirun_create_abort (struct ocirun_create *cr)
 void
 ocirun_create_release (struct ocirun_create *cr)
 {
-  int *fds[] = { &cr->rootfd, &cr->dirfd, &cr->sync_fd, &cr->child_sync_fd,
-                 &cr->start_fd, &cr->console_fd, &cr->console_parent_fd,
-                 &cr->pidfd };
+  int *fds[] = {
+    &cr->rootfd,   &cr->dirfd,      &cr->sync_fd,           &cr->child_sync_fd,
+    &cr->start_fd, &cr->console_fd, &cr->console_parent_fd, &cr->pidfd
+  };
 
   for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
     if (*fds[i] >= 0)

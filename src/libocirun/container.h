@@ -3,18 +3,45 @@
  * The engine (container.c / init.c) owns the order of operations and
  * calls into the areas below; each area owns its own header:
  *
- *   parent, before fork   all *_validate()       (nothing forked if any fails)
- *                         ocirun_cgroup_create() (dirs + resources)
- *   parent, after clone   uid/gid maps, ocirun_net_parent_setup(),
- *                         prestart + createRuntime hooks
- *   child (container ns)  ocirun_cgroup_enter_self(), unshare(CLONE_NEWCGROUP),
- *                         hostname, ocirun_net_child_setup(), sysctl,
- *                         ocirun_rootfs_prepare(), createContainer hooks,
- *                         ocirun_rootfs_finalize() (pivot_root, masked/ro paths),
- *                         rlimits, oom_score_adj, personality, ioprio, sched,
- *                         wait for `start`, startContainer hooks,
+ *   parent, before fork   parse + oci_config_validate_for_create(), every
+ *                         area's *_validate(), namespace plan (namespace
+ *                         paths opened and type-checked): nothing is
+ *                         changed on the host if any of these fails
+ *                         state dir <root>/<id> (0700, flock'd), state.json
+ *                         "creating", config.json copy
+ *                         ocirun_security_prepare(), ocirun_cgroup_create()
+ *   clone                 fast path: one clone3() with every new namespace
+ *                         (user included), CLONE_INTO_CGROUP on pure v2;
+ *                         a namespace joined by path or a time namespace:
+ *                         a stage-1 child joins (user first, mount last),
+ *                         unshares user then the rest, writes time offsets
+ *                         and clone()s the container process (CLONE_PARENT)
+ *   parent, after clone   uid/gid maps, ocirun_net_parent_setup(), GO
+ *   child (container ns)  ocirun_protect_runtime_binary(), [wait GO],
+ *                         execCPUAffinity.initial, ocirun_cgroup_enter_self(),
+ *                         setres[ug]id(0) in a new user namespace,
+ *                         unshare(CLONE_NEWCGROUP), execCPUAffinity.final,
+ *                         session keyring, hostname/domainname,
+ *                         ocirun_net_child_setup() (lo, sysctl),
+ *                         personality, ioprio, scheduler,
+ *                         ocirun_rootfs_prepare(),
+ *                         HOOKS -> parent: prestart + createRuntime hooks,
+ *                         createContainer hooks,
+ *                         ocirun_rootfs_finalize() (pivot_root, masked/ro),
+ *                         chdir(cwd) + check it is inside the root,
+ *                         terminal (pty from the container's devpts, master
+ *                         to the console socket), executable lookup,
+ *                         fds >= 3 + preserved marked CLOEXEC, READY
+ *   parent, on READY      rlimits + oom_score_adj of the child (from outside:
+ *                         a new user namespace has no host privileges),
+ *                         state.json "created", pid file, COMMITTED
+ *   child                 wait for `start` (start.sock, or the setup socket
+ *                         for run), startContainer hooks,
  *                         ocirun_process_finalize() (ids, caps, nnp, LSM,
  *                         seccomp), execve.
+ *   start                 state.json "running", poststart hooks
+ *   delete                kill + wait, ocirun_cgroup_destroy(), state dir
+ *                         removed, poststop hooks
  *
  * Fields are filled progressively; an area may add fields in its marked
  * section, never rename others. */

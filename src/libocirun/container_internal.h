@@ -26,13 +26,13 @@ struct ocirun_create
   bool foreground;   /* run without --detach: may proxy a terminal */
   bool start_inline; /* run: START goes over the setup socket */
   int rootfd;
-  int dirfd;              /* locked state directory */
-  int sync_fd;            /* our end of the setup socket */
+  int dirfd;   /* locked state directory */
+  int sync_fd; /* our end of the setup socket */
   int child_sync_fd;
-  int start_fd;           /* listening start.sock (create only) */
-  int console_fd;         /* the child's console socket */
-  int console_parent_fd;  /* foreground terminal: master arrives here */
-  int pidfd;              /* of the container process (fast path) */
+  int start_fd;          /* listening start.sock (create only) */
+  int console_fd;        /* the child's console socket */
+  int console_parent_fd; /* foreground terminal: master arrives here */
+  int pidfd;             /* of the container process (fast path) */
   pid_t stage1;
   bool plan_built;
   bool state_dir_made;

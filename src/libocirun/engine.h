@@ -23,9 +23,8 @@ int ocirun_container_create (const char *id,
  * container unless keep, and stores the exit status in *exit_code
  * (128 + signal when killed). */
 int ocirun_container_run (const char *id,
-                          const struct ocirun_runtime_options *opts,
-                          bool keep, int *exit_code,
-                          struct ocirun_error *err);
+                          const struct ocirun_runtime_options *opts, bool keep,
+                          int *exit_code, struct ocirun_error *err);
 
 int ocirun_container_start (const char *root, const char *id,
                             struct ocirun_error *err);
@@ -43,12 +42,12 @@ int ocirun_container_delete (const char *root, const char *id, bool force,
 struct ocirun_list_entry
 {
   char *id;
-  pid_t pid;     /* 0 when stopped */
-  char *status;  /* "created", "running", "paused", "stopped", ... */
+  pid_t pid;    /* 0 when stopped */
+  char *status; /* "created", "running", "paused", "stopped", ... */
   char *bundle;
   char *created;
   char *owner;
-  char *json;    /* the runc list JSON object of this container */
+  char *json; /* the runc list JSON object of this container */
 };
 
 int ocirun_container_list (const char *root, struct ocirun_list_entry **out,

@@ -33,6 +33,7 @@
 #include "libocirun/security.h"
 #include "libocirun/sync.h"
 #include "libocirun/terminal.h"
+#include "libocirun/userns.h"
 #include "oci-spec/json_tree.h"
 
 struct exec_ctx
@@ -46,7 +47,7 @@ struct exec_ctx
   int sync_fd, child_sync_fd;
   int console_fd, console_parent_fd;
   int child_pidfd;
-  int join_flags; /* joined by the child */
+  int join_flags;   /* joined by the child */
   int parent_flags; /* joined by us before fork: pid, time */
   pid_t child;
 };
@@ -54,8 +55,13 @@ struct exec_ctx
 static void
 ctx_release (struct exec_ctx *x)
 {
-  int *fds[] = { &x->rootfd, &x->dirfd, &x->pidfd, &x->sync_fd,
-                 &x->child_sync_fd, &x->console_fd, &x->console_parent_fd,
+  int *fds[] = { &x->rootfd,
+                 &x->dirfd,
+                 &x->pidfd,
+                 &x->sync_fd,
+                 &x->child_sync_fd,
+                 &x->console_fd,
+                 &x->console_parent_fd,
                  &x->child_pidfd };
 
   for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
@@ -86,8 +92,7 @@ child_setup (struct exec_ctx *x, struct ocirun_error *err)
   if (ocirun_protect_runtime_binary (err) < 0)
     return -1;
   /* GO: we are in the container's cgroup now. */
-  if (ocirun_sync_expect (x->child_sync_fd, OCIRUN_SYNC_GO, &m, "runtime",
-                          err)
+  if (ocirun_sync_expect (x->child_sync_fd, OCIRUN_SYNC_GO, &m, "runtime", err)
       < 0)
     return -1;
   /* Before joining a user namespace, where they would need rights over
@@ -174,22 +179,20 @@ check_status (struct exec_ctx *x, struct ocirun_error *err)
   const char *id = x->c.id;
 
   if (st == OCI_STATUS_STOPPED)
-    return ocirun_error_set (err, 0,
-                             "cannot exec in container `%s`: it is stopped",
-                             id);
+    return ocirun_error_set (
+        err, 0, "cannot exec in container `%s`: it is stopped", id);
   if (st == OCI_STATUS_CREATING)
     return ocirun_error_set (err, 0,
                              "cannot exec in container `%s`: it is being "
-                             "created", id);
-  if (ocirun_cgroup_is_paused (&x->c))
-    return ocirun_error_set (err, 0,
-                             "cannot exec in container `%s`: it is paused",
+                             "created",
                              id);
+  if (ocirun_cgroup_is_paused (&x->c))
+    return ocirun_error_set (
+        err, 0, "cannot exec in container `%s`: it is paused", id);
   x->pidfd = ocirun_open_pidfd (x->st->pid, x->st->pid_start);
   if (x->pidfd < 0)
-    return ocirun_error_set (err, 0,
-                             "cannot exec in container `%s`: it is stopped",
-                             id);
+    return ocirun_error_set (
+        err, 0, "cannot exec in container `%s`: it is stopped", id);
   return 0;
 }
 
@@ -203,8 +206,7 @@ check_terminal (struct exec_ctx *x, struct ocirun_error *err)
   if (o->console_socket && o->console_socket[0])
     {
       if (!tty)
-        return ocirun_error_set (err, EINVAL,
-                                 "--console-socket needs --tty");
+        return ocirun_error_set (err, EINVAL, "--console-socket needs --tty");
       return ocirun_terminal_connect (o->console_socket, &x->console_fd, err);
     }
   if (!tty)
@@ -242,16 +244,13 @@ prepare (struct exec_ctx *x, const char *id, struct ocirun_error *err)
           < 0
       || ocirun_read_state (x->dirfd, id, &x->st, err) < 0)
     return -1;
-  ocirun_container_for (&x->c, o->root, id, x->state_dir,
-                        sizeof x->state_dir);
+  ocirun_container_for (&x->c, o->root, id, x->state_dir, sizeof x->state_dir);
   if (check_status (x, err) < 0 || load_config_copy (x, err) < 0)
     return -1;
   if (ocirun_exec_build_process (x->c.config->process, o, &x->p, err) < 0)
     return -1;
-  if (ocirun_security_validate_process (x->p, o->process_file
-                                                  ? o->process_file
-                                                  : "process",
-                                        err)
+  if (ocirun_security_validate_process (
+          x->p, o->process_file ? o->process_file : "process", err)
       < 0)
     return -1;
   if (check_terminal (x, err) < 0)
@@ -278,10 +277,13 @@ spawn (struct exec_ctx *x, struct ocirun_error *err)
     return ocirun_error_errno (err, "create the setup socket");
   x->sync_fd = sv[0];
   x->child_sync_fd = sv[1];
+  if (ocirun_userns_join_for_exec (x->pidfd, x->st->ns_mask, x->parent_flags,
+                                   &x->join_flags, err)
+      < 0)
+    return -1;
   if (x->parent_flags && setns (x->pidfd, x->parent_flags) < 0)
-    return ocirun_error_errno (err, "join the pid namespace of `%s`",
-                               x->c.id);
-  x->child = ocirun_clone (0, &x->child_pidfd);
+    return ocirun_error_errno (err, "join the pid namespace of `%s`", x->c.id);
+  x->child = ocirun_clone (0, &x->child_pidfd, -1);
   if (x->child < 0)
     return ocirun_error_errno (err, "clone");
   if (x->child == 0)
@@ -294,8 +296,8 @@ spawn (struct exec_ctx *x, struct ocirun_error *err)
       x->console_fd = -1;
     }
   ocirun_security_release (&x->c);
-  if (ocirun_cgroup_enter_pid (&x->c, x->child, cgroup_subpath (x->opts->cgroup),
-                               err)
+  if (ocirun_cgroup_enter_pid (&x->c, x->child,
+                               cgroup_subpath (x->opts->cgroup), err)
           < 0
       || ocirun_sync_send (x->sync_fd, OCIRUN_SYNC_GO, x->child, err) < 0)
     return -1;

@@ -120,7 +120,7 @@ parse_u32 (const char *s, uint32_t *out)
   v = strtoul (s, &end, 10);
   if (errno || end == s || *end || v > UINT32_MAX)
     return -1;
-  *out = (uint32_t) v;
+  *out = (uint32_t)v;
   return 0;
 }
 
@@ -139,9 +139,8 @@ set_user (struct oci_process *p, const struct ocirun_exec_options *o,
         *colon++ = '\0';
       if (parse_u32 (buf, &p->user.uid) < 0
           || (colon && parse_u32 (colon, &p->user.gid) < 0))
-        return ocirun_error_set (err, EINVAL,
-                                 "--user `%s`: expected UID[:GID] (numbers)",
-                                 o->user);
+        return ocirun_error_set (
+            err, EINVAL, "--user `%s`: expected UID[:GID] (numbers)", o->user);
     }
   if (o->additional_gids_len > 0)
     {
@@ -174,7 +173,8 @@ add_caps (struct oci_process *p, const struct ocirun_exec_options *o,
   if (p->capabilities == NULL)
     p->capabilities = calloc (1, sizeof *p->capabilities);
   c = p->capabilities;
-  if (c == NULL || strv_add (&c->bounding, &c->bounding_len, o->caps, o->caps_len) < 0
+  if (c == NULL
+      || strv_add (&c->bounding, &c->bounding_len, o->caps, o->caps_len) < 0
       || strv_add (&c->effective, &c->effective_len, o->caps, o->caps_len) < 0
       || strv_add (&c->permitted, &c->permitted_len, o->caps, o->caps_len) < 0)
     return ocirun_error_errno (err, "add capabilities");

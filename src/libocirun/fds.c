@@ -24,18 +24,18 @@ ocirun_fds_listen_count (void)
 
   if (pid == NULL || fds == NULL)
     return 0;
-  if (strtol (pid, &end, 10) != (long) getpid () || *end)
+  if (strtol (pid, &end, 10) != (long)getpid () || *end)
     return 0;
   n = strtol (fds, &end, 10);
   if (*end || n < 0 || n > 4096)
     return 0;
-  return (int) n;
+  return (int)n;
 }
 
 int
 ocirun_fds_close_from (int first, struct ocirun_error *err)
 {
-  if (syscall (SYS_close_range, (unsigned) first, ~0U, CLOSE_RANGE_CLOEXEC)
+  if (syscall (SYS_close_range, (unsigned)first, ~0U, CLOSE_RANGE_CLOEXEC)
       == 0)
     return 0;
   /* Old kernels: walk /proc/self/fd is not possible after pivot without
@@ -43,9 +43,9 @@ ocirun_fds_close_from (int first, struct ocirun_error *err)
   long max = sysconf (_SC_OPEN_MAX);
   for (long fd = first; fd < max; fd++)
     {
-      int flags = fcntl ((int) fd, F_GETFD);
+      int flags = fcntl ((int)fd, F_GETFD);
       if (flags >= 0 && !(flags & FD_CLOEXEC)
-          && fcntl ((int) fd, F_SETFD, flags | FD_CLOEXEC) < 0)
+          && fcntl ((int)fd, F_SETFD, flags | FD_CLOEXEC) < 0)
         return ocirun_error_errno (err, "set close-on-exec on fd %ld", fd);
     }
   return 0;

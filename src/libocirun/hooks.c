@@ -40,7 +40,7 @@ memfd_with (const char *name, const char *data, size_t len)
           return -1;
         }
       data += w;
-      len -= (size_t) w;
+      len -= (size_t)w;
     }
   if (lseek (fd, 0, SEEK_SET) < 0)
     {
@@ -75,7 +75,7 @@ wait_hook (pid_t pid, int64_t timeout)
 
   if (timeout > 0)
     {
-      int pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+      int pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
       if (pidfd >= 0)
         {
           struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
@@ -83,7 +83,7 @@ wait_hook (pid_t pid, int64_t timeout)
           int r;
 
           do
-            r = poll (&pfd, 1, (int) ms);
+            r = poll (&pfd, 1, (int)ms);
           while (r < 0 && errno == EINTR);
           close (pidfd);
           if (r == 0)
@@ -136,18 +136,16 @@ run_one (const struct oci_hook *h, size_t idx, const char *kind,
   status = wait_hook (pid, h->timeout.set ? h->timeout.value : 0);
   read_output (out_fd, out, sizeof out);
   if (status == -2)
-    return ocirun_error_set (err, ETIMEDOUT,
-                             "%s hook #%zu `%s`: timed out after %lld s%s%s",
-                             kind, idx, h->path,
-                             (long long) h->timeout.value, out[0] ? ": " : "",
-                             out);
+    return ocirun_error_set (
+        err, ETIMEDOUT, "%s hook #%zu `%s`: timed out after %lld s%s%s", kind,
+        idx, h->path, (long long)h->timeout.value, out[0] ? ": " : "", out);
   if (status == -1)
     return ocirun_error_errno (err, "%s hook #%zu `%s`: wait", kind, idx,
                                h->path);
   if (WIFSIGNALED (status))
-    return ocirun_error_set (err, 0, "%s hook #%zu `%s`: killed by signal %d%s%s",
-                             kind, idx, h->path, WTERMSIG (status),
-                             out[0] ? ": " : "", out);
+    return ocirun_error_set (
+        err, 0, "%s hook #%zu `%s`: killed by signal %d%s%s", kind, idx,
+        h->path, WTERMSIG (status), out[0] ? ": " : "", out);
   if (WEXITSTATUS (status) != 0)
     return ocirun_error_set (err, 0, "%s hook #%zu `%s`: exit status %d%s%s",
                              kind, idx, h->path, WEXITSTATUS (status),

@@ -16,8 +16,8 @@
 /* Run hooks[0..n) in order; stop at the first failure, which is returned
  * as "<kind> hook #<i> `<path>`: ...".  kind is the config name
  * ("createRuntime"). */
-int ocirun_hooks_run (const struct oci_hook *hooks, size_t n,
-                      const char *kind, const char *state, size_t state_len,
+int ocirun_hooks_run (const struct oci_hook *hooks, size_t n, const char *kind,
+                      const char *state, size_t state_len,
                       struct ocirun_error *err);
 
 /* Same, but failures are logged as warnings and every hook runs

@@ -35,23 +35,37 @@
 #endif
 
 pid_t
-ocirun_clone (unsigned long flags, int *pidfd)
+ocirun_clone (unsigned long flags, int *pidfd, int cgroup_fd)
 {
   struct clone_args args = { 0 };
   long r;
 
   args.flags = flags | (pidfd ? CLONE_PIDFD : 0);
-  args.pidfd = (uint64_t) (uintptr_t) pidfd;
+  args.pidfd = (uint64_t)(uintptr_t)pidfd;
+  if (cgroup_fd >= 0)
+    {
+      /* Born in its cgroup (cgroup v2): no migration afterwards. */
+      args.flags |= CLONE_INTO_CGROUP;
+      args.cgroup = (uint64_t)cgroup_fd;
+    }
   /* With CLONE_PARENT the child inherits our own exit signal (SIGCHLD to
    * the runtime); clone3 insists on 0 here. */
   args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   r = syscall (SYS_clone3, &args, sizeof args);
+  if (r < 0 && errno != ENOSYS && cgroup_fd >= 0)
+    {
+      /* The cgroup refused us at birth: enter_self will say why. */
+      args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
+      args.cgroup = 0;
+      r = syscall (SYS_clone3, &args, sizeof args);
+    }
   if (r < 0 && errno == ENOSYS)
     /* clone3 filtered (e.g. an old seccomp profile): same thing with
      * clone; x86 argument order: flags, stack, parent_tid, child_tid. */
-    r = syscall (SYS_clone, flags | args.exit_signal | (pidfd ? CLONE_PIDFD : 0), 0,
+    r = syscall (SYS_clone,
+                 flags | args.exit_signal | (pidfd ? CLONE_PIDFD : 0), 0,
                  pidfd, 0, 0);
-  return (pid_t) r;
+  return (pid_t)r;
 }
 
 /* Where errors go: the runtime during create, `start` afterwards. */
@@ -89,7 +103,7 @@ ensure_go (struct ocirun_init_args *a, struct ocirun_error *err)
   if (ocirun_sync_expect (a->sync_fd, OCIRUN_SYNC_GO, &m, "runtime", err) < 0)
     return -1;
   host_pid = m.value;
-  a->c->pid = (pid_t) m.value;
+  a->c->pid = (pid_t)m.value;
   have_go = true;
   return 0;
 }
@@ -133,7 +147,7 @@ state_json (struct ocirun_init_args *a, const char *status, char **json,
   s.oci_version = cfg->oci_version;
   s.id = a->c->id;
   s.bundle = a->c->bundle;
-  s.pid = (pid_t) host_pid;
+  s.pid = (pid_t)host_pid;
   s.annotations = cfg->annotations;
   s.annotations_len = cfg->annotations_len;
   return ocirun_state_to_json (&s, status, OCIRUN_STATE_HOOK, json, len, err);
@@ -145,10 +159,10 @@ setup_isolation (struct ocirun_init_args *a, struct ocirun_error *err)
 {
   struct ocirun_container *c = a->c;
   const struct oci_process *p = c->config->process;
-  const char *initial = p->exec_cpu_affinity ? p->exec_cpu_affinity->initial
-                                             : NULL;
-  const char *final_ = p->exec_cpu_affinity ? p->exec_cpu_affinity->final
-                                            : NULL;
+  const char *initial
+      = p->exec_cpu_affinity ? p->exec_cpu_affinity->initial : NULL;
+  const char *final_
+      = p->exec_cpu_affinity ? p->exec_cpu_affinity->final : NULL;
 
   if (!a->stage2)
     {
@@ -173,7 +187,9 @@ setup_isolation (struct ocirun_init_args *a, struct ocirun_error *err)
   if (ocirun_process_set_personality (c->config, err) < 0
       || ocirun_process_set_io_priority (p, err) < 0
       || ocirun_process_set_scheduler (p, err) < 0
-      || ocirun_memory_policy_apply (c->config->linux_ ? c->config->linux_->memory_policy : NULL, err) < 0)
+      || ocirun_memory_policy_apply (
+             c->config->linux_ ? c->config->linux_->memory_policy : NULL, err)
+             < 0)
     return -1;
   return 0;
 }
@@ -261,7 +277,7 @@ exec_env (struct ocirun_init_args *a, const struct oci_process *p)
   /* Socket activation: the fds are the container's now, and LISTEN_PID
    * is the pid the program sees for itself. */
   snprintf (fds_var, sizeof fds_var, "LISTEN_FDS=%d", a->listen_fds);
-  snprintf (pid_var, sizeof pid_var, "LISTEN_PID=%d", (int) getpid ());
+  snprintf (pid_var, sizeof pid_var, "LISTEN_PID=%d", (int)getpid ());
   char **env = ocirun_env_with (p->env, p->env_len, set, 2);
   return env ? env : (p->env ? p->env : empty);
 }
@@ -275,9 +291,13 @@ init_setup (struct ocirun_init_args *a, struct ocirun_error *err)
   char **env;
   int conn;
 
-  if (ocirun_protect_runtime_binary (err) < 0)
-    return -1;
+  /* Dumpable until GO: an unprivileged runtime may open our
+   * /proc/<pid>/uid_map (and newuidmap may) only while we are.  Nothing
+   * of the container runs before: every namespace is new here, or stage 1
+   * protected itself already. */
   if (a->wait_go && ensure_go (a, err) < 0)
+    return -1;
+  if (ocirun_protect_runtime_binary (err) < 0)
     return -1;
   if (setup_isolation (a, err) < 0)
     return -1;
@@ -374,8 +394,20 @@ stage1_unshare (struct ocirun_init_args *a, struct ocirun_error *err)
   if ((plan->new_mask & OCIRUN_NS_BIT (OCI_NS_TIME))
       && (time_fd = ocirun_ns_open_time_offsets (err)) < 0)
     return -1;
+  /* Non-dumpable before meeting the processes of a joined namespace
+   * (binary_protect.c); with nothing joined, only after the runtime wrote
+   * our maps, which an unprivileged one can't do for a non-dumpable
+   * process (nor can we open timens_offsets, above). */
+  if (plan->njoins > 0 && ocirun_protect_runtime_binary (err) < 0)
+    return -1;
   if (ocirun_ns_join (plan, ~0u, err) < 0)
     return -1;
+  /* A joined user namespace keeps our host ids, unmapped there (files
+   * we create would fail with EOVERFLOW): become its root, as with a new
+   * one. */
+  if ((plan->mask & ~plan->new_mask & OCIRUN_NS_BIT (OCI_NS_USER))
+      && become_userns_root (err) < 0)
+    return ocirun_error_prefix (err, "joined user namespace");
   if (plan->new_mask & OCIRUN_NS_BIT (OCI_NS_USER))
     {
       if (unshare (CLONE_NEWUSER) < 0)
@@ -388,6 +420,8 @@ stage1_unshare (struct ocirun_init_args *a, struct ocirun_error *err)
       if (become_userns_root (err) < 0)
         return -1;
     }
+  if (plan->njoins == 0 && ocirun_protect_runtime_binary (err) < 0)
+    return -1;
   for (int t = 1; t < OCI_NS_COUNT_; t++)
     if ((plan->new_mask & OCIRUN_NS_BIT (t)) && t != OCI_NS_USER
         && t != OCI_NS_CGROUP)
@@ -411,8 +445,6 @@ ocirun_init_stage1 (struct ocirun_init_args *a)
   report_fd = a->sync_fd;
   drop_runtime_fds (a);
   ocirun_error_clear (&err);
-  if (ocirun_protect_runtime_binary (&err) < 0)
-    die (&err);
   /* The cgroup first, while we are still host root: the container
    * process inherits it. */
   if (p->exec_cpu_affinity
@@ -423,7 +455,7 @@ ocirun_init_stage1 (struct ocirun_init_args *a)
     die (&err);
   if (stage1_unshare (a, &err) < 0)
     die (&err);
-  pid = ocirun_clone (CLONE_PARENT, NULL);
+  pid = ocirun_clone (CLONE_PARENT, NULL, -1);
   if (pid < 0)
     {
       ocirun_error_errno (&err, "clone the container process");

@@ -18,16 +18,16 @@ struct ocirun_init_args
 {
   struct ocirun_container *c;
   const struct ocirun_ns_plan *plan;
-  int sync_fd;     /* child end of the setup socketpair */
-  int start_fd;    /* listening start.sock (create), -1: START on sync_fd */
-  int console_fd;  /* connected console socket, -1 without a terminal */
-  int listen_fds;  /* LISTEN_FDS passed through (socket activation) */
-  int keep_fds;    /* listen_fds + --preserve-fds */
+  int sync_fd;      /* child end of the setup socketpair */
+  int start_fd;     /* listening start.sock (create), -1: START on sync_fd */
+  int console_fd;   /* connected console socket, -1 without a terminal */
+  int listen_fds;   /* LISTEN_FDS passed through (socket activation) */
+  int keep_fds;     /* listen_fds + --preserve-fds */
   int close_fds[6]; /* the runtime's fds to drop first: the locked state
                        dir (flock belongs to the shared open file), the
                        runtime's socket ends (EOF must mean it died); -1 */
-  bool wait_go;    /* must have GO before doing anything */
-  bool stage2;     /* cloned by stage 1: namespaces and cgroup are done */
+  bool wait_go;     /* must have GO before doing anything */
+  bool stage2;      /* cloned by stage 1: namespaces and cgroup are done */
 };
 
 /* The container process.  Never returns. */
@@ -38,7 +38,10 @@ _Noreturn void ocirun_init_run (struct ocirun_init_args *a);
 _Noreturn void ocirun_init_stage1 (struct ocirun_init_args *a);
 
 /* clone3 without a new stack (fork semantics).  *pidfd gets a pidfd
- * when pidfd != NULL.  Returns the pid, 0 in the child, < 0 on error. */
-pid_t ocirun_clone (unsigned long flags, int *pidfd);
+ * when pidfd != NULL; cgroup_fd >= 0 places the child in that cgroup v2
+ * directly (CLONE_INTO_CGROUP).  Falls back to clone() where clone3 is
+ * filtered (then without CLONE_INTO_CGROUP: callers still enter the
+ * cgroup themselves).  Returns the pid, 0 in the child, < 0 on error. */
+pid_t ocirun_clone (unsigned long flags, int *pidfd, int cgroup_fd);
 
 #endif

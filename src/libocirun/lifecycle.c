@@ -20,6 +20,7 @@
 #include "libocirun/cleanup.h"
 #include "libocirun/hooks.h"
 #include "libocirun/log.h"
+#include "libocirun/rootless.h"
 #include "libocirun/sync.h"
 #include "libocirun/test_hooks.h"
 
@@ -27,15 +28,14 @@
  * container. */
 int
 ocirun_open_container (const char *root, const char *id, int lock, int *rootfd,
-                int *dirfd, struct ocirun_error *err)
+                       int *dirfd, struct ocirun_error *err)
 {
   if (ocirun_state_validate_id (id, err) < 0)
     return -1;
   if (ocirun_state_root_open (root, false, rootfd, err) < 0)
     {
       if (err->errnum == ENOENT)
-        return ocirun_error_set (err, 0, "container `%s` does not exist",
-                                 id);
+        return ocirun_error_set (err, 0, "container `%s` does not exist", id);
       return -1;
     }
   return ocirun_state_dir_open (*rootfd, id, lock, dirfd, err);
@@ -43,25 +43,25 @@ ocirun_open_container (const char *root, const char *id, int lock, int *rootfd,
 
 int
 ocirun_read_state (int dirfd, const char *id, struct ocirun_state **s,
-            struct ocirun_error *err)
+                   struct ocirun_error *err)
 {
   if (ocirun_state_read (dirfd, s, err) < 0)
     {
       if (err->errnum == ENOENT)
-        return ocirun_error_set (err, 0,
-                                 "container `%s` is being created", id);
+        return ocirun_error_set (err, 0, "container `%s` is being created",
+                                 id);
       return ocirun_error_prefix (err, "container `%s`", id);
     }
   return 0;
 }
 
 void
-ocirun_container_for (struct ocirun_container *c, const char *root, const char *id,
-               char *path, size_t len)
+ocirun_container_for (struct ocirun_container *c, const char *root,
+                      const char *id, char *path, size_t len)
 {
   memset (c, 0, sizeof *c);
   snprintf (path, len, "%s/%s", root, id);
-  c->id = (char *) id;
+  c->id = (char *)id;
   c->state_dir = path;
   c->sync_fd = -1;
   c->seccomp_notify_fd = -1;
@@ -92,21 +92,19 @@ status_error (const char *id, enum oci_status st, const char *op,
   switch (st)
     {
     case OCI_STATUS_RUNNING:
-      return ocirun_error_set (err, 0,
-                               "cannot %s container `%s`: it is running", op,
-                               id);
+      return ocirun_error_set (
+          err, 0, "cannot %s container `%s`: it is running", op, id);
     case OCI_STATUS_STOPPED:
-      return ocirun_error_set (err, 0,
-                               "cannot %s container `%s`: it is stopped", op,
-                               id);
+      return ocirun_error_set (
+          err, 0, "cannot %s container `%s`: it is stopped", op, id);
     case OCI_STATUS_CREATING:
       return ocirun_error_set (err, 0,
                                "cannot %s container `%s`: it is being "
-                               "created", op, id);
-    default:
-      return ocirun_error_set (err, 0,
-                               "cannot %s container `%s`: it is not created",
+                               "created",
                                op, id);
+    default:
+      return ocirun_error_set (
+          err, 0, "cannot %s container `%s`: it is not created", op, id);
     }
 }
 
@@ -119,8 +117,7 @@ ocirun_run_poststart (const struct ocirun_state *s)
 
   if (s->poststart_len == 0)
     return;
-  if (ocirun_state_to_json (s, "running", OCIRUN_STATE_HOOK, &json, &len,
-                            &err)
+  if (ocirun_state_to_json (s, "running", OCIRUN_STATE_HOOK, &json, &len, &err)
       < 0)
     {
       ocirun_log_error (&err);
@@ -143,9 +140,11 @@ send_start (const char *root, const char *id, int dirfd,
   fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return ocirun_error_errno (err, "create socket");
-  if (connect (fd, (struct sockaddr *) &addr, sizeof addr) < 0)
-    return ocirun_error_errno (err, "container `%s` is not waiting for "
-                                    "start", id);
+  if (connect (fd, (struct sockaddr *)&addr, sizeof addr) < 0)
+    return ocirun_error_errno (err,
+                               "container `%s` is not waiting for "
+                               "start",
+                               id);
   if (ocirun_sync_send (fd, OCIRUN_SYNC_START, 0, err) < 0)
     return -1;
   return ocirun_await_exec (fd, "start", err);
@@ -178,7 +177,8 @@ ocirun_container_start (const char *root, const char *id,
   return 0;
 }
 
-/* ---- state --------------------------------------------------------------- */
+/* ---- state ---------------------------------------------------------------
+ */
 
 /* "paused" comes from the freezer, not from our state file. */
 static const char *
@@ -208,11 +208,13 @@ ocirun_container_state (const char *root, const char *id, char **json,
   if (ocirun_open_container (root, id, 0, &rootfd, &dirfd, err) < 0
       || ocirun_read_state (dirfd, id, &s, err) < 0)
     return -1;
-  return ocirun_state_to_json (s, status_text (root, s, ocirun_state_status (s)),
+  return ocirun_state_to_json (s,
+                               status_text (root, s, ocirun_state_status (s)),
                                OCIRUN_STATE_RUNC_PRETTY, json, NULL, err);
 }
 
-/* ---- kill ---------------------------------------------------------------- */
+/* ---- kill ----------------------------------------------------------------
+ */
 
 static int
 signal_cgroup (const char *root, const char *id, int signo,
@@ -231,7 +233,7 @@ signal_cgroup (const char *root, const char *id, int signo,
     return -1;
   for (size_t i = 0; i < n; i++)
     if (kill (pids[i], signo) < 0 && errno != ESRCH)
-      return ocirun_error_errno (err, "kill %d", (int) pids[i]);
+      return ocirun_error_errno (err, "kill %d", (int)pids[i]);
   return 0;
 }
 
@@ -241,7 +243,7 @@ signal_cgroup (const char *root, const char *id, int signo,
 int
 ocirun_open_pidfd (pid_t pid, unsigned long long start)
 {
-  int fd = (int) syscall (SYS_pidfd_open, pid, 0);
+  int fd = (int)syscall (SYS_pidfd_open, pid, 0);
 
   if (fd < 0)
     return -1;
@@ -269,7 +271,14 @@ ocirun_container_kill (const char *root, const char *id, int signo, bool all,
     return -1;
   st = ocirun_state_status (s);
   if (all)
-    return signal_cgroup (root, id, signo, err);
+    {
+      if (signal_cgroup (root, id, signo, err) == 0)
+        return 0;
+      /* No cgroup (rootless, not delegated): its pid namespace then. */
+      if (err->errnum != ENOENT)
+        return -1;
+      return ocirun_rootless_signal_pidns (s->pid, s->pid_start, signo, err);
+    }
   if (st != OCI_STATUS_CREATED && st != OCI_STATUS_RUNNING)
     return ocirun_error_set (err, 0, "container `%s` is not running", id);
   pidfd = ocirun_open_pidfd (s->pid, s->pid_start);
@@ -281,13 +290,16 @@ ocirun_container_kill (const char *root, const char *id, int signo, bool all,
   return 0;
 }
 
-/* ---- delete -------------------------------------------------------------- */
+/* ---- delete --------------------------------------------------------------
+ */
 
 /* SIGKILL the container process and wait until it is gone. */
 static int
-kill_and_wait (const struct ocirun_state *s, struct ocirun_error *err)
+kill_and_wait (struct ocirun_container *c, const struct ocirun_state *s,
+               struct ocirun_error *err)
 {
   cleanup_close int pidfd = ocirun_open_pidfd (s->pid, s->pid_start);
+  struct ocirun_error e2;
   struct pollfd pfd;
 
   if (pidfd < 0)
@@ -295,12 +307,14 @@ kill_and_wait (const struct ocirun_state *s, struct ocirun_error *err)
   if (syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0
       && errno != ESRCH)
     return ocirun_error_errno (err, "kill container process %d", s->pid);
+  /* A frozen process dies only once thawed. */
+  if (ocirun_cgroup_is_paused (c) && ocirun_cgroup_thaw (c, &e2) < 0)
+    ocirun_log_error (&e2);
   pfd.fd = pidfd;
   pfd.events = POLLIN;
   while (poll (&pfd, 1, 10000) < 0)
     if (errno != EINTR)
-      return ocirun_error_errno (err, "wait for container process %d",
-                                 s->pid);
+      return ocirun_error_errno (err, "wait for container process %d", s->pid);
   return 0;
 }
 
@@ -314,8 +328,7 @@ run_poststop (struct ocirun_state *s)
   if (s->poststop_len == 0)
     return;
   s->pid = 0;
-  if (ocirun_state_to_json (s, "stopped", OCIRUN_STATE_HOOK, &json, &len,
-                            &err)
+  if (ocirun_state_to_json (s, "stopped", OCIRUN_STATE_HOOK, &json, &len, &err)
       < 0)
     {
       ocirun_log_error (&err);
@@ -342,12 +355,15 @@ ocirun_delete_locked (int rootfd, int dirfd, const char *root, const char *id,
     return ocirun_error_set (err, 0,
                              "cannot delete container `%s` that is not "
                              "stopped: %s (use --force)",
-                             id, oci_status_to_string (st));
-  if (s && (st == OCI_STATUS_RUNNING || st == OCI_STATUS_CREATED)
-      && kill_and_wait (s, err) < 0)
-    return -1;
-  ocirun_test_stop_at ("delete-after-kill");
+                             id, status_text (root, s, st));
   ocirun_container_for (&c, root, id, path, sizeof path);
+  if (s && (st == OCI_STATUS_RUNNING || st == OCI_STATUS_CREATED)
+      && kill_and_wait (&c, s, err) < 0)
+    {
+      ocirun_cgroup_free (c.cgroup);
+      return -1;
+    }
+  ocirun_test_stop_at ("delete-after-kill");
   r = ocirun_cgroup_destroy (&c, err);
   ocirun_cgroup_free (c.cgroup);
   if (r < 0)
@@ -360,6 +376,18 @@ ocirun_delete_locked (int rootfd, int dirfd, const char *root, const char *id,
   return 0;
 }
 
+static bool
+container_exists (const char *root, const char *id)
+{
+  char path[4096];
+  struct ocirun_error e2;
+
+  if (ocirun_state_validate_id (id, &e2) < 0)
+    return true; /* let the normal path report it */
+  snprintf (path, sizeof path, "%s/%s", root, id);
+  return access (path, F_OK) == 0 || errno != ENOENT;
+}
+
 int
 ocirun_container_delete (const char *root, const char *id, bool force,
                          struct ocirun_error *err)
@@ -367,12 +395,17 @@ ocirun_container_delete (const char *root, const char *id, bool force,
   cleanup_close int rootfd = -1;
   cleanup_close int dirfd = -1;
 
+  /* runc: --force on a missing container is not an error (engines
+   * clean up this way after a failed create that left nothing). */
+  if (force && !container_exists (root, id))
+    return 0;
   if (ocirun_open_container (root, id, LOCK_EX, &rootfd, &dirfd, err) < 0)
     return -1;
   return ocirun_delete_locked (rootfd, dirfd, root, id, force, err);
 }
 
-/* ---- list ---------------------------------------------------------------- */
+/* ---- list ----------------------------------------------------------------
+ */
 
 static char *
 owner_of (int rootfd, const char *id)
@@ -386,7 +419,7 @@ owner_of (int rootfd, const char *id)
   pw = getpwuid (st.st_uid);
   if (pw)
     return strdup (pw->pw_name);
-  snprintf (buf, sizeof buf, "#%u", (unsigned) st.st_uid);
+  snprintf (buf, sizeof buf, "#%u", (unsigned)st.st_uid);
   return strdup (buf);
 }
 
@@ -411,8 +444,8 @@ list_one (const char *root, int rootfd, const char *id,
   e->bundle = strdup (s->bundle);
   e->created = strdup (s->created ? s->created : "");
   e->owner = strdup (s->owner ? s->owner : "");
-  return ocirun_state_to_json (s, text, OCIRUN_STATE_RUNC_LIST, &e->json,
-                               NULL, err);
+  return ocirun_state_to_json (s, text, OCIRUN_STATE_RUNC_LIST, &e->json, NULL,
+                               err);
 }
 
 static void
@@ -430,8 +463,8 @@ entry_clear (struct ocirun_list_entry *e)
 static int
 cmp_entry (const void *a, const void *b)
 {
-  return strcmp (((const struct ocirun_list_entry *) a)->id,
-                 ((const struct ocirun_list_entry *) b)->id);
+  return strcmp (((const struct ocirun_list_entry *)a)->id,
+                 ((const struct ocirun_list_entry *)b)->id);
 }
 
 int

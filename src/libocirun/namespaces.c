@@ -12,6 +12,7 @@
 #include <linux/nsfs.h>
 
 #include "libocirun/cleanup.h"
+#include "libocirun/userns.h"
 
 const char *
 ocirun_ns_name (enum oci_namespace_type t)
@@ -24,7 +25,7 @@ ocirun_ns_name (enum oci_namespace_type t)
  * others), the mount namespace last (the paths of the others must still
  * resolve in ours). */
 static const enum oci_namespace_type join_order[] = {
-  OCI_NS_USER, OCI_NS_IPC, OCI_NS_UTS,  OCI_NS_NETWORK,
+  OCI_NS_USER, OCI_NS_IPC,    OCI_NS_UTS,  OCI_NS_NETWORK,
   OCI_NS_PID,  OCI_NS_CGROUP, OCI_NS_TIME, OCI_NS_MOUNT,
 };
 
@@ -98,12 +99,13 @@ ocirun_ns_plan_build (const struct oci_config *cfg,
       if (ns->type <= OCI_NS_INVALID || ns->type >= OCI_NS_COUNT_)
         return ocirun_error_set (err, EINVAL,
                                  "config.json: linux.namespaces[%zu]: invalid "
-                                 "type", i);
+                                 "type",
+                                 i);
       if (by_type[ns->type])
         return ocirun_error_set (err, EINVAL,
                                  "config.json: linux.namespaces[%zu]: "
-                                 "duplicate %s namespace", i,
-                                 ocirun_ns_name (ns->type));
+                                 "duplicate %s namespace",
+                                 i, ocirun_ns_name (ns->type));
       by_type[ns->type] = ns;
       plan->mask |= OCIRUN_NS_BIT (ns->type);
       if (ns->path == NULL || ns->path[0] == '\0')
@@ -167,43 +169,12 @@ ocirun_ns_join (const struct ocirun_ns_plan *plan, unsigned which,
   return 0;
 }
 
-static int
-write_map (pid_t pid, const char *file, const struct oci_id_mapping *m,
-           size_t n, struct ocirun_error *err)
-{
-  char path[64], buf[4096];
-  size_t len = 0;
-  cleanup_close int fd = -1;
-
-  for (size_t i = 0; i < n; i++)
-    {
-      int w = snprintf (buf + len, sizeof buf - len, "%u %u %u\n",
-                        m[i].container_id, m[i].host_id, m[i].size);
-      if (w < 0 || (size_t) w >= sizeof buf - len)
-        return ocirun_error_set (err, E2BIG, "%s: too many mappings", file);
-      len += (size_t) w;
-    }
-  snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, file);
-  fd = open (path, O_WRONLY | O_CLOEXEC);
-  if (fd < 0)
-    return ocirun_error_errno (err, "open `%s`", path);
-  /* The kernel takes the whole map in one write, or nothing. */
-  if (write (fd, buf, len) != (ssize_t) len)
-    return ocirun_error_errno (err, "write `%s`", path);
-  return 0;
-}
-
 int
 ocirun_ns_write_id_maps (pid_t pid, const struct oci_config *cfg,
                          struct ocirun_error *err)
 {
-  const struct oci_linux *l = cfg->linux_;
-
-  if (write_map (pid, "uid_map", l->uid_mappings, l->uid_mappings_len, err)
-      < 0)
-    return -1;
-  return write_map (pid, "gid_map", l->gid_mappings, l->gid_mappings_len,
-                    err);
+  /* Who may write which map (root, rootless, newuidmap) is userns.c's. */
+  return ocirun_userns_write_id_maps (pid, cfg->linux_, err);
 }
 
 int
@@ -220,20 +191,21 @@ int
 ocirun_ns_write_time_offsets (int fd, const struct oci_config *cfg,
                               struct ocirun_error *err)
 {
-  const struct oci_time_offsets *t = cfg->linux_ ? cfg->linux_->time_offsets
-                                                 : NULL;
+  const struct oci_time_offsets *t
+      = cfg->linux_ ? cfg->linux_->time_offsets : NULL;
   char buf[256];
   int len = 0;
 
   if (t == NULL || (!t->monotonic.set && !t->boottime.set))
     return 0;
   if (t->monotonic.set)
-    len += snprintf (buf + len, sizeof buf - (size_t) len, "monotonic %lld %u\n",
-                     (long long) t->monotonic.secs, t->monotonic.nanosecs);
+    len += snprintf (buf + len, sizeof buf - (size_t)len,
+                     "monotonic %lld %u\n", (long long)t->monotonic.secs,
+                     t->monotonic.nanosecs);
   if (t->boottime.set)
-    len += snprintf (buf + len, sizeof buf - (size_t) len, "boottime %lld %u\n",
-                     (long long) t->boottime.secs, t->boottime.nanosecs);
-  if (write (fd, buf, (size_t) len) != len)
+    len += snprintf (buf + len, sizeof buf - (size_t)len, "boottime %lld %u\n",
+                     (long long)t->boottime.secs, t->boottime.nanosecs);
+  if (write (fd, buf, (size_t)len) != len)
     return ocirun_error_errno (err, "write /proc/self/timens_offsets");
   return 0;
 }

@@ -29,9 +29,9 @@ struct ocirun_ns_join
 
 struct ocirun_ns_plan
 {
-  unsigned new_mask;   /* 1u << type for every namespace created */
-  unsigned mask;       /* created or joined */
-  int clone_flags;     /* fast path: CLONE_NEW* given to clone() */
+  unsigned new_mask; /* 1u << type for every namespace created */
+  unsigned mask;     /* created or joined */
+  int clone_flags;   /* fast path: CLONE_NEW* given to clone() */
   bool two_stage;
   struct ocirun_ns_join joins[OCI_NS_COUNT_]; /* user first, mount last */
   size_t njoins;

@@ -30,9 +30,9 @@ ocirun_process_set_rlimits (pid_t pid, const struct oci_process *p,
       if (res < 0)
         return ocirun_error_set (err, EINVAL, "unknown rlimit `%s`", r->type);
       if (prlimit (pid, res, &rl, NULL) < 0)
-        return ocirun_error_errno (err, "setrlimit `%s` (soft %llu, hard %llu)",
-                                   r->type, (unsigned long long) r->soft,
-                                   (unsigned long long) r->hard);
+        return ocirun_error_errno (
+            err, "setrlimit `%s` (soft %llu, hard %llu)", r->type,
+            (unsigned long long)r->soft, (unsigned long long)r->hard);
     }
   return 0;
 }
@@ -46,15 +46,15 @@ ocirun_process_set_oom_score_adj (pid_t pid, const struct oci_process *p,
 
   if (!p->oom_score_adj.set)
     return 0;
-  n = snprintf (buf, sizeof buf, "%d", (int) p->oom_score_adj.value);
+  n = snprintf (buf, sizeof buf, "%d", (int)p->oom_score_adj.value);
   if (pid > 0)
-    snprintf (path, sizeof path, "/proc/%d/oom_score_adj", (int) pid);
+    snprintf (path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
   else
     snprintf (path, sizeof path, "/proc/self/oom_score_adj");
   fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return ocirun_error_errno (err, "open %s", path);
-  if (write (fd, buf, (size_t) n) != n)
+  if (write (fd, buf, (size_t)n) != n)
     {
       int saved = errno;
       close (fd);
@@ -68,8 +68,8 @@ int
 ocirun_process_set_personality (const struct oci_config *cfg,
                                 struct ocirun_error *err)
 {
-  const struct oci_personality *p = cfg->linux_ ? cfg->linux_->personality
-                                                : NULL;
+  const struct oci_personality *p
+      = cfg->linux_ ? cfg->linux_->personality : NULL;
   unsigned long dom;
 
   if (p == NULL || p->domain == NULL)
@@ -132,12 +132,12 @@ static int
 sched_policy_value (const char *s)
 {
   static const char *const names[] = {
-    "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR", "SCHED_BATCH",
+    "SCHED_OTHER", "SCHED_FIFO", "SCHED_RR",       "SCHED_BATCH",
     "SCHED_ISO",   "SCHED_IDLE", "SCHED_DEADLINE",
   };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
     if (strcmp (s, names[i]) == 0)
-      return (int) i;
+      return (int)i;
   return -1;
 }
 
@@ -145,9 +145,9 @@ static int
 sched_flag_value (const char *s)
 {
   static const char *const names[] = {
-    "SCHED_FLAG_RESET_ON_FORK", "SCHED_FLAG_RECLAIM",
-    "SCHED_FLAG_DL_OVERRUN",    "SCHED_FLAG_KEEP_POLICY",
-    "SCHED_FLAG_KEEP_PARAMS",   "SCHED_FLAG_UTIL_CLAMP_MIN",
+    "SCHED_FLAG_RESET_ON_FORK",  "SCHED_FLAG_RECLAIM",
+    "SCHED_FLAG_DL_OVERRUN",     "SCHED_FLAG_KEEP_POLICY",
+    "SCHED_FLAG_KEEP_PARAMS",    "SCHED_FLAG_UTIL_CLAMP_MIN",
     "SCHED_FLAG_UTIL_CLAMP_MAX",
   };
   for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
@@ -170,17 +170,17 @@ ocirun_process_set_scheduler (const struct oci_process *p,
   if (policy < 0)
     return ocirun_error_set (err, EINVAL, "unknown scheduler policy `%s`",
                              s->policy);
-  attr.sched_policy = (uint32_t) policy;
+  attr.sched_policy = (uint32_t)policy;
   for (size_t i = 0; i < s->flags_len; i++)
     {
       int f = sched_flag_value (s->flags[i]);
       if (f < 0)
         return ocirun_error_set (err, EINVAL, "unknown scheduler flag `%s`",
                                  s->flags[i]);
-      attr.sched_flags |= (uint64_t) f;
+      attr.sched_flags |= (uint64_t)f;
     }
   attr.sched_nice = s->nice.set ? s->nice.value : 0;
-  attr.sched_priority = s->priority.set ? (uint32_t) s->priority.value : 0;
+  attr.sched_priority = s->priority.set ? (uint32_t)s->priority.value : 0;
   attr.sched_runtime = s->runtime.set ? s->runtime.value : 0;
   attr.sched_deadline = s->deadline.set ? s->deadline.value : 0;
   attr.sched_period = s->period.set ? s->period.value : 0;
@@ -248,8 +248,7 @@ ocirun_process_set_hostname (const struct oci_config *cfg,
     return ocirun_error_errno (err, "set hostname to `%s`", cfg->hostname);
   if (cfg->domainname && cfg->domainname[0]
       && setdomainname (cfg->domainname, strlen (cfg->domainname)) < 0)
-    return ocirun_error_errno (err, "set domainname to `%s`",
-                               cfg->domainname);
+    return ocirun_error_errno (err, "set domainname to `%s`", cfg->domainname);
   return 0;
 }
 
@@ -269,8 +268,10 @@ ocirun_process_chdir (const char *cwd, struct ocirun_error *err)
     {
       if (errno == ENAMETOOLONG || errno == ERANGE)
         return 0;
-      return ocirun_error_errno (err, "cwd `%s` is outside the container "
-                                      "root", cwd);
+      return ocirun_error_errno (err,
+                                 "cwd `%s` is outside the container "
+                                 "root",
+                                 cwd);
     }
   if (buf[0] != '/')
     return ocirun_error_set (err, EPERM,
@@ -310,7 +311,7 @@ ocirun_env_with (char *const *env, size_t n, const char *const *set,
         r[k++] = env[i];
     }
   for (size_t j = 0; j < nset; j++)
-    r[k++] = (char *) set[j];
+    r[k++] = (char *)set[j];
   r[k] = NULL;
   return r;
 }
@@ -325,9 +326,8 @@ is_executable (const char *path)
 }
 
 int
-ocirun_process_find_executable (const char *arg0, char *const *env,
-                                char *out, size_t out_len,
-                                struct ocirun_error *err)
+ocirun_process_find_executable (const char *arg0, char *const *env, char *out,
+                                size_t out_len, struct ocirun_error *err)
 {
   const char *path;
 
@@ -341,7 +341,7 @@ ocirun_process_find_executable (const char *arg0, char *const *env,
       if (S_ISDIR (st.st_mode))
         return ocirun_error_set (err, EACCES, "exec: \"%s\": is a directory",
                                  arg0);
-      if (snprintf (out, out_len, "%s", arg0) >= (int) out_len)
+      if (snprintf (out, out_len, "%s", arg0) >= (int)out_len)
         return ocirun_error_set (err, ENAMETOOLONG, "exec: \"%s\"", arg0);
       return 0;
     }
@@ -357,16 +357,15 @@ ocirun_process_find_executable (const char *arg0, char *const *env,
       if (len == 0)
         n = snprintf (out, out_len, "%s", arg0);
       else
-        n = snprintf (out, out_len, "%.*s/%s", (int) len, path, arg0);
-      if (n > 0 && (size_t) n < out_len && is_executable (out))
+        n = snprintf (out, out_len, "%.*s/%s", (int)len, path, arg0);
+      if (n > 0 && (size_t)n < out_len && is_executable (out))
         return 0;
       path += len;
       if (*path == ':')
         path++;
     }
-  return ocirun_error_set (err, 0,
-                           "exec: \"%s\": executable file not found in $PATH",
-                           arg0);
+  return ocirun_error_set (
+      err, 0, "exec: \"%s\": executable file not found in $PATH", arg0);
 }
 
 /* Home directory of uid in the container's /etc/passwd, "/" if none. */

@@ -41,7 +41,8 @@ ocirun_exit_code_of (int status)
 
 /* Forward signals until the process exits; returns its wait status. */
 int
-ocirun_wait_forwarding (pid_t pid, int pidfd, int sigfd, struct ocirun_error *err)
+ocirun_wait_forwarding (pid_t pid, int pidfd, int sigfd,
+                        struct ocirun_error *err)
 {
   int status;
 
@@ -60,8 +61,7 @@ ocirun_wait_forwarding (pid_t pid, int pidfd, int sigfd, struct ocirun_error *er
           struct signalfd_siginfo si;
           if (read (sigfd, &si, sizeof si) == sizeof si
               && si.ssi_signo != SIGWINCH)
-            syscall (SYS_pidfd_send_signal, pidfd, (int) si.ssi_signo, NULL,
-                     0);
+            syscall (SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
         }
       if (pfd[0].revents & POLLIN)
         break;
@@ -80,9 +80,9 @@ foreground (struct ocirun_create *cr, int sigfd, int *exit_code,
   int status;
 
   if (cr->pidfd < 0)
-    cr->pidfd = (int) syscall (SYS_pidfd_open, pid, 0);
+    cr->pidfd = (int)syscall (SYS_pidfd_open, pid, 0);
   if (cr->pidfd < 0)
-    return ocirun_error_errno (err, "pidfd_open %d", (int) pid);
+    return ocirun_error_errno (err, "pidfd_open %d", (int)pid);
   if (cr->console_parent_fd >= 0)
     {
       cleanup_close int master = -1;
@@ -117,8 +117,8 @@ delete_after_exit (struct ocirun_create *cr)
 
   if (ocirun_state_dir_open (cr->rootfd, cr->c.id, LOCK_EX, &dirfd, &e2) < 0)
     return; /* deleted by someone else meanwhile */
-  if (ocirun_delete_locked (cr->rootfd, dirfd, cr->c.opts.root, cr->c.id,
-                            true, &e2)
+  if (ocirun_delete_locked (cr->rootfd, dirfd, cr->c.opts.root, cr->c.id, true,
+                            &e2)
       < 0)
     ocirun_log_error (&e2);
   close (dirfd);

@@ -22,7 +22,7 @@ parse_rt (const char *s)
       off = strtol (s + 6, &end, 10);
       if (*end || off < 0 || SIGRTMIN + off > SIGRTMAX)
         return -1;
-      return SIGRTMIN + (int) off;
+      return SIGRTMIN + (int)off;
     }
   if (strncasecmp (s, "RTMAX", 5) == 0)
     {
@@ -33,7 +33,7 @@ parse_rt (const char *s)
       off = strtol (s + 6, &end, 10);
       if (*end || off < 0 || SIGRTMAX - off < SIGRTMIN)
         return -1;
-      return SIGRTMAX - (int) off;
+      return SIGRTMAX - (int)off;
     }
   return -1;
 }
@@ -45,12 +45,12 @@ ocirun_signal_parse (const char *s)
 
   if (s == NULL || *s == '\0')
     return -1;
-  if (isdigit ((unsigned char) s[0]))
+  if (isdigit ((unsigned char)s[0]))
     {
       long n = strtol (s, &end, 10);
       if (*end || n <= 0 || n >= NSIG)
         return -1;
-      return (int) n;
+      return (int)n;
     }
   if (strncasecmp (s, "SIG", 3) == 0)
     s += 3;

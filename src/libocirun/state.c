@@ -28,7 +28,7 @@ ocirun_state_validate_id (const char *id, struct ocirun_error *err)
     return ocirun_error_set (err, EINVAL, "invalid container id `%s`", id);
   for (const char *p = id; *p; p++)
     {
-      unsigned char ch = (unsigned char) *p;
+      unsigned char ch = (unsigned char)*p;
       /* \w is [A-Za-z0-9_]; runc's class also holds '+', '-' and '.'. */
       if (!(isalnum (ch) || ch == '_' || ch == '+' || ch == '-' || ch == '.'))
         return ocirun_error_set (err, EINVAL,
@@ -92,8 +92,7 @@ ocirun_state_dir_create (int rootfd, const char *id, int *dirfd,
   if (mkdirat (rootfd, id, 0700) < 0)
     {
       if (errno == EEXIST)
-        return ocirun_error_set (err, 0,
-                                 "container `%s` already exists", id);
+        return ocirun_error_set (err, 0, "container `%s` already exists", id);
       return ocirun_error_errno (err, "create state directory of `%s`", id);
     }
   int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -122,8 +121,7 @@ ocirun_state_dir_open (int rootfd, const char *id, int lock, int *dirfd,
   if (fd < 0)
     {
       if (errno == ENOENT || errno == ENOTDIR || errno == ELOOP)
-        return ocirun_error_set (err, 0, "container `%s` does not exist",
-                                 id);
+        return ocirun_error_set (err, 0, "container `%s` does not exist", id);
       return ocirun_error_errno (err, "open state directory of `%s`", id);
     }
   if (lock)
@@ -135,8 +133,7 @@ ocirun_state_dir_open (int rootfd, const char *id, int lock, int *dirfd,
       if (fstat (fd, &st) < 0)
         return ocirun_error_errno (err, "stat state directory of `%s`", id);
       if (st.st_nlink == 0)
-        return ocirun_error_set (err, 0, "container `%s` does not exist",
-                                 id);
+        return ocirun_error_set (err, 0, "container `%s` does not exist", id);
     }
   *dirfd = steal_fd (&fd);
   return 0;
@@ -188,7 +185,7 @@ write_all (int fd, const char *buf, size_t len)
       if (w < 0)
         return -1;
       buf += w;
-      len -= (size_t) w;
+      len -= (size_t)w;
     }
   return 0;
 }
@@ -226,7 +223,7 @@ ocirun_state_write_file (int dirfd, const char *name, const char *data,
 static void
 gen_str (yajl_gen g, const char *s)
 {
-  yajl_gen_string (g, (const unsigned char *) s, strlen (s));
+  yajl_gen_string (g, (const unsigned char *)s, strlen (s));
 }
 
 static void
@@ -250,7 +247,7 @@ gen_kuint (yajl_gen g, const char *k, unsigned long long v)
   int n = snprintf (num, sizeof num, "%llu", v);
 
   gen_str (g, k);
-  yajl_gen_number (g, num, (size_t) n);
+  yajl_gen_number (g, num, (size_t)n);
 }
 
 static void
@@ -327,9 +324,10 @@ gen_finish (yajl_gen g, bool newline, char **out, size_t *len,
 }
 
 static const char *const ns_names[OCI_NS_COUNT_] = {
-  [OCI_NS_MOUNT] = "mount", [OCI_NS_PID] = "pid",   [OCI_NS_NETWORK] = "network",
-  [OCI_NS_UTS] = "uts",     [OCI_NS_IPC] = "ipc",   [OCI_NS_USER] = "user",
-  [OCI_NS_CGROUP] = "cgroup", [OCI_NS_TIME] = "time",
+  [OCI_NS_MOUNT] = "mount",     [OCI_NS_PID] = "pid",
+  [OCI_NS_NETWORK] = "network", [OCI_NS_UTS] = "uts",
+  [OCI_NS_IPC] = "ipc",         [OCI_NS_USER] = "user",
+  [OCI_NS_CGROUP] = "cgroup",   [OCI_NS_TIME] = "time",
 };
 
 int
@@ -412,7 +410,8 @@ ocirun_state_to_json (const struct ocirun_state *s, const char *status,
   return gen_finish (g, false, out, len, err);
 }
 
-/* ---- parsing ------------------------------------------------------------- */
+/* ---- parsing -------------------------------------------------------------
+ */
 
 static char *
 json_strdup (const struct oci_json *o, const char *key)
@@ -507,9 +506,9 @@ state_from_json (const struct oci_json *o, struct ocirun_state *s)
   s->rootfs = json_strdup (o, "rootfs");
   s->created = json_strdup (o, "created");
   s->status = status ? oci_status_from_string (status) : OCI_STATUS_INVALID;
-  s->pid = (pid_t) json_ull (o, "pid");
+  s->pid = (pid_t)json_ull (o, "pid");
   s->pid_start = json_ull (o, "pidStart");
-  s->creator = (pid_t) json_ull (o, "creator");
+  s->creator = (pid_t)json_ull (o, "creator");
   s->creator_start = json_ull (o, "creatorStart");
   s->ns_mask = json_ns_mask (oci_json_get (o, "namespaces"));
   if (a && a->type == OCI_JSON_OBJECT && a->n > 0)
@@ -560,7 +559,7 @@ ocirun_state_read (int dirfd, struct ocirun_state **out,
         }
       if (r == 0)
         break;
-      len += (size_t) r;
+      len += (size_t)r;
       if (len == sizeof buf)
         break;
     }
@@ -643,7 +642,8 @@ ocirun_state_freep (struct ocirun_state **s)
   *s = NULL;
 }
 
-/* ---- liveness ------------------------------------------------------------ */
+/* ---- liveness ------------------------------------------------------------
+ */
 
 int
 ocirun_proc_stat (pid_t pid, unsigned long long *start, char *state)
@@ -653,7 +653,7 @@ ocirun_proc_stat (pid_t pid, unsigned long long *start, char *state)
   int fd;
   char *p;
 
-  snprintf (path, sizeof path, "/proc/%d/stat", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/stat", (int)pid);
   fd = open (path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return -1;
@@ -729,14 +729,14 @@ civil_from_days (long long z, int *y, unsigned *m, unsigned *d)
 {
   z += 719468;
   long long era = (z >= 0 ? z : z - 146096) / 146097;
-  unsigned doe = (unsigned) (z - era * 146097);
+  unsigned doe = (unsigned)(z - era * 146097);
   unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
   unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
   unsigned mp = (5 * doy + 2) / 153;
 
   *d = doy - (153 * mp + 2) / 5 + 1;
   *m = mp < 10 ? mp + 3 : mp - 9;
-  *y = (int) (yoe + era * 400 + (*m <= 2));
+  *y = (int)(yoe + era * 400 + (*m <= 2));
 }
 
 void
@@ -758,7 +758,7 @@ ocirun_time_rfc3339 (char *buf, size_t len)
     }
   civil_from_days (days, &y, &m, &d);
   /* Go's RFC3339Nano drops trailing zeros of the fraction. */
-  snprintf (frac, sizeof frac, ".%09ld", (long) now.tv_nsec);
+  snprintf (frac, sizeof frac, ".%09ld", (long)now.tv_nsec);
   for (size_t i = strlen (frac) - 1; i > 0 && frac[i] == '0'; i--)
     frac[i] = '\0';
   if (strcmp (frac, ".") == 0)
@@ -772,19 +772,19 @@ ocirun_write_pid_file (const char *path, pid_t pid, struct ocirun_error *err)
 {
   char tmp[4096], num[32];
   const char *slash = strrchr (path, '/');
-  int n = snprintf (num, sizeof num, "%d", (int) pid);
+  int n = snprintf (num, sizeof num, "%d", (int)pid);
   int fd;
 
   /* Same directory as the target so that rename() is atomic. */
   if (slash)
-    snprintf (tmp, sizeof tmp, "%.*s/.%s.tmp", (int) (slash - path), path,
+    snprintf (tmp, sizeof tmp, "%.*s/.%s.tmp", (int)(slash - path), path,
               slash + 1);
   else
     snprintf (tmp, sizeof tmp, ".%s.tmp", path);
   fd = open (tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0)
     return ocirun_error_errno (err, "create pid file `%s`", tmp);
-  if (write_all (fd, num, (size_t) n) < 0)
+  if (write_all (fd, num, (size_t)n) < 0)
     {
       int saved = errno;
       close (fd);

@@ -38,10 +38,10 @@ struct ocirun_state
   enum oci_status status; /* last status a command committed */
   pid_t pid;              /* container process, host view; 0 if none */
   unsigned long long pid_start; /* /proc/PID/stat field 22 */
-  pid_t creator;          /* the `create` process while status is creating */
+  pid_t creator; /* the `create` process while status is creating */
   unsigned long long creator_start;
-  unsigned ns_mask;       /* 1u << enum oci_namespace_type: namespaces the
-                             container has of its own (created or joined) */
+  unsigned ns_mask; /* 1u << enum oci_namespace_type: namespaces the
+                       container has of its own (created or joined) */
   struct oci_kv *annotations;
   size_t annotations_len;
   struct oci_hook *poststart;

@@ -69,9 +69,9 @@ ocirun_sync_recv (int fd, struct ocirun_sync_msg *m, int *eof,
         *eof = 1;
       return ocirun_error_set (err, 0, "peer closed the setup socket");
     }
-  if ((size_t) r < SYNC_HDR)
+  if ((size_t)r < SYNC_HDR)
     return ocirun_error_set (err, EPROTO, "short setup message");
-  if ((size_t) r == SYNC_HDR)
+  if ((size_t)r == SYNC_HDR)
     m->text[0] = '\0';
   m->text[sizeof m->text - 1] = '\0';
   return 0;
@@ -100,9 +100,9 @@ ocirun_sync_expect (int fd, enum ocirun_sync_type type,
     }
   if (m->type == OCIRUN_SYNC_ERROR)
     return ocirun_sync_error_from_msg (m, err);
-  if (m->type != (uint32_t) type)
+  if (m->type != (uint32_t)type)
     return ocirun_error_set (err, EPROTO,
                              "%s: unexpected setup message %u (wanted %u)",
-                             what, m->type, (unsigned) type);
+                             what, m->type, (unsigned)type);
   return 0;
 }

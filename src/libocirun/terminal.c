@@ -39,7 +39,7 @@ ocirun_terminal_connect (const char *path, int *fd, struct ocirun_error *err)
       snprintf (addr.sun_path, sizeof addr.sun_path, "/proc/self/fd/%d",
                 pathfd);
     }
-  if (connect (sock, (struct sockaddr *) &addr, sizeof addr) < 0)
+  if (connect (sock, (struct sockaddr *)&addr, sizeof addr) < 0)
     return ocirun_error_errno (err, "connect to console socket `%s`", path);
   *fd = steal_fd (&sock);
   return 0;
@@ -49,9 +49,11 @@ static int
 send_fd (int sock, int fd, const char *name)
 {
   char cbuf[CMSG_SPACE (sizeof (int))];
-  struct iovec iov = { .iov_base = (void *) name, .iov_len = strlen (name) };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+  struct iovec iov = { .iov_base = (void *)name, .iov_len = strlen (name) };
+  struct msghdr msg = { .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = cbuf,
+                        .msg_controllen = sizeof cbuf };
   struct cmsghdr *cm;
 
   memset (cbuf, 0, sizeof cbuf);
@@ -76,8 +78,10 @@ ocirun_terminal_recv (int sock, int *master, struct ocirun_error *err)
   char data[256];
   char cbuf[CMSG_SPACE (sizeof (int))];
   struct iovec iov = { .iov_base = data, .iov_len = sizeof data };
-  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-                        .msg_control = cbuf, .msg_controllen = sizeof cbuf };
+  struct msghdr msg = { .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = cbuf,
+                        .msg_controllen = sizeof cbuf };
   struct cmsghdr *cm;
   ssize_t r;
 
@@ -136,8 +140,8 @@ ocirun_terminal_setup (int console_fd, const struct oci_console_size *sz,
     return ocirun_error_errno (err, "open the terminal slave");
   if (sz && sz->height && sz->width)
     {
-      struct winsize ws = { .ws_row = (unsigned short) sz->height,
-                            .ws_col = (unsigned short) sz->width };
+      struct winsize ws = { .ws_row = (unsigned short)sz->height,
+                            .ws_col = (unsigned short)sz->width };
       if (ioctl (master, TIOCSWINSZ, &ws) < 0)
         return ocirun_error_errno (err, "set the terminal size");
     }
@@ -177,7 +181,7 @@ copy_some (int from, int to)
     return 0;
   for (char *p = buf; n > 0;)
     {
-      ssize_t w = write (to, p, (size_t) n);
+      ssize_t w = write (to, p, (size_t)n);
       if (w < 0 && errno == EINTR)
         continue;
       if (w < 0)
@@ -200,7 +204,7 @@ ocirun_terminal_proxy (int master, int sigfd, pid_t pid,
   /* Like runc: no \n -> \r\n translation on the output side. */
   if (tcgetattr (master, &mt) == 0)
     {
-      mt.c_oflag &= (tcflag_t) ~ONLCR;
+      mt.c_oflag &= (tcflag_t)~ONLCR;
       tcsetattr (master, TCSANOW, &mt);
     }
   if (isatty (0) && tcgetattr (0, &saved) == 0)
@@ -243,7 +247,7 @@ ocirun_terminal_proxy (int master, int sigfd, pid_t pid,
               if (si.ssi_signo == SIGWINCH)
                 ocirun_terminal_copy_size (0, master);
               else if (si.ssi_signo != SIGCHLD && pid > 0)
-                kill (pid, (int) si.ssi_signo);
+                kill (pid, (int)si.ssi_signo);
             }
         }
     }

@@ -4,7 +4,7 @@
 # only when something is missing.
 set -euo pipefail
 
-PKGS=(podman conmon containerd golang-github-containers-common
+PKGS=(podman conmon containerd golang-github-containers-common catatonit
       containers-storage uidmap busybox-static util-linux python3 iproute2)
 missing=()
 for p in "${PKGS[@]}"; do

@@ -113,6 +113,11 @@ tar --sort=name --mtime='2020-01-01 00:00:00Z' --owner=0 --group=0 --numeric-own
 echo "make-image.sh: wrote $out (manifest sha256:$man_sha, layer $layer_size bytes) as $IMAGE_NAME"
 
 if [ -n "$podman_cmd" ]; then
+    # podman (containers/image) keeps a blob-info cache in
+    # /var/lib/containers/cache whatever --root says: remove it again if it
+    # was not there before
+    cache_existed=; [ -e /var/lib/containers/cache ] && cache_existed=1
+    varlib_existed=; [ -e /var/lib/containers ] && varlib_existed=1
     # oci-archive: the ref.name annotation becomes the image name
     $podman_cmd load -q -i "$out" >/dev/null
     if [ "$($podman_cmd images -q "$IMAGE_NAME" | wc -l)" -lt 1 ]; then
@@ -121,6 +126,8 @@ if [ -n "$podman_cmd" ]; then
         $podman_cmd tag "$id" "$IMAGE_NAME"
     fi
     echo "make-image.sh: loaded into podman: $($podman_cmd images --format '{{.Repository}}:{{.Tag}} {{.ID}}' "$IMAGE_NAME")"
+    [ -n "$cache_existed" ] || rm -rf /var/lib/containers/cache
+    [ -n "$varlib_existed" ] || rmdir /var/lib/containers 2>/dev/null || true
 fi
 if [ -n "$ctr_cmd" ]; then
     $ctr_cmd images import --all-platforms "$out" >/dev/null

@@ -9,6 +9,7 @@
 #   ENGINES_NO_INSTALL=1          do not call install.sh for missing engines
 #   ENGINES_BUDGET=seconds        total time budget (default 840 = 14 min)
 #   ENGINES_VERBOSE=1             print every scenario's log
+#   ENGINES_NO_SNAPSHOT=1         run RUNTIME in place instead of a copy
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
@@ -30,6 +31,17 @@ if [ -z "${ENGINES_NO_INSTALL:-}" ]; then
         echo "0 passed, 1 failed"
         exit 1
     fi
+fi
+
+# Snapshot the runtime binary: others may relink ./ocirun while the engines
+# run (conmon then fails with "Runtime path ... is not valid"). The copy keeps
+# the file name, podman keys runtime features on it.
+if [ -z "${ENGINES_NO_SNAPSHOT:-}" ]; then
+    snap=$(mktemp -d /tmp/ocirun-engines-rt.XXXXXX)
+    trap 'rm -rf "$snap"' EXIT
+    cp "$runtime" "$snap/$(basename "$runtime")"
+    echo "# runtime $runtime copied to $snap/$(basename "$runtime") for this run (sha256 $(sha256sum "$runtime" | cut -c1-16))"
+    runtime=$snap/$(basename "$runtime")
 fi
 
 start=$(date +%s)

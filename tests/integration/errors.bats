@@ -26,7 +26,7 @@ fails_cleanly () { # expected-message-fragment
   run ocirun create --bundle "$BUNDLE" "$ID"
   echo "$output"
   [ "$status" -eq 1 ]
-  [[ "$output" == *"$1"* ]]
+  [[ "${output,,}" == *"${1,,}"* ]]
   nothing_left
 }
 
@@ -45,9 +45,18 @@ fails_cleanly () { # expected-message-fragment
   fails_cleanly "config.json"
 }
 
-@test "errors: relative mount destination" {
-  config_set '.mounts += [{"destination": "relative/dir", "type": "tmpfs", "source": "tmpfs"}]'
+@test "errors: empty mount destination" {
+  config_set '.mounts += [{"destination": "", "type": "tmpfs", "source": "tmpfs"}]'
   fails_cleanly "destination"
+}
+
+@test "errors: a relative mount destination is taken from the rootfs (runc, spec 1.1+)" {
+  config_set '.mounts += [{"destination": "relative/dir", "type": "tmpfs", "source": "tmpfs"}]
+    | .process.args = ["sh", "-c", "grep -c \" /relative/dir \" /proc/self/mountinfo"]'
+  run ocirun run --bundle "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = 1 ]
 }
 
 @test "errors: relative cwd is rejected" {
@@ -55,9 +64,17 @@ fails_cleanly () { # expected-message-fragment
   fails_cleanly "cwd"
 }
 
-@test "errors: cwd that does not exist in the rootfs" {
-  config_set '.process.cwd = "/no/such/dir"'
-  fails_cleanly "/no/such/dir"
+@test "errors: cwd that is not a directory" {
+  config_set '.process.cwd = "/etc/passwd"'
+  fails_cleanly "/etc/passwd"
+}
+
+@test "errors: a missing cwd is created inside the rootfs, like runc" {
+  config_set '.process.cwd = "/no/such/dir" | .process.args = ["pwd"]'
+  run ocirun run --bundle "$BUNDLE" "$ID"
+  [ "$status" -eq 0 ]
+  [ "$output" = /no/such/dir ]
+  [ -d "$BUNDLE/rootfs/no/such/dir" ]
 }
 
 @test "errors: cwd through a symlink pointing outside stays inside the rootfs" {
@@ -98,7 +115,7 @@ fails_cleanly () { # expected-message-fragment
 
 @test "errors: hostname without a UTS namespace is refused" {
   config_set '.hostname = "h" | .linux.namespaces |= map(select(.type != "uts"))'
-  fails_cleanly "UTS"
+  fails_cleanly "uts"
 }
 
 @test "errors: user namespace without mappings is refused" {

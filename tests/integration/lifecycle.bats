@@ -203,6 +203,13 @@ create () {
   [[ "$output" == *"does not exist"* ]]
 }
 
+@test "lifecycle: delete --force of an unknown id succeeds, like runc" {
+  run ocirun delete --force nosuchcontainer
+  [ "$status" -eq 0 ]
+  run ocirun delete nosuchcontainer
+  [ "$status" -eq 1 ]
+}
+
 @test "lifecycle: invalid ids are rejected" {
   for bad in 'a/b' '..' '.' 'a b' ''; do
     run ocirun create --bundle "$BUNDLE" "$bad"
@@ -393,4 +400,28 @@ create () {
   run ocirun run --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   [[ "$output" == *"keyring"*"$ID"* ]]
+}
+
+@test "lifecycle: a state root too long for a socket address still works" {
+  local long=$TEST_TMP/$(printf 'x%.0s' $(seq 120))/root
+  config_set '.process.args = ["sleep", "100"]'
+  "$OCIRUN" --root "$long" create --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+  "$OCIRUN" --root "$long" start "$ID"
+  [ "$("$OCIRUN" --root "$long" state "$ID" | jq -r .status)" = running ]
+  "$OCIRUN" --root "$long" delete --force "$ID"
+  [ ! -e "$long/$ID" ]
+}
+
+@test "lifecycle: delete --force of a paused container" {
+  config_set '.process.args = ["sleep", "100"]'
+  ocirun run -d --bundle "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+  ocirun pause "$ID" || skip "pause not available"
+  [ "$(ocirun state "$ID" | jq -r .status)" = paused ]
+  run ocirun delete "$ID"
+  [ "$status" -eq 1 ]
+  [[ "$output" == *paused* ]]
+  local start=$SECONDS
+  ocirun delete --force "$ID"
+  [ $((SECONDS - start)) -lt 5 ]
+  [ ! -e "$ROOT/$ID" ]
 }

@@ -14,7 +14,7 @@ setup () {
 
 teardown () {
   if [ -n "${AGENT_PID:-}" ]; then
-    kill "$AGENT_PID" 2>/dev/null
+    kill -9 "$AGENT_PID" 2>/dev/null
     wait "$AGENT_PID" 2>/dev/null
   fi
   teardown_bundle
@@ -295,7 +295,7 @@ default_profile_without () {
 @test "seccomp: exec processes get the container's filter" {
   allow_all_but '{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 122}'
   set_args sleep 60
-  ocirun run -d -b "$BUNDLE" "$ID" </dev/null >/dev/null 2>&1
+  ocirun run -d -b "$BUNDLE" "$ID" >/dev/null
   run ocirun exec "$ID" sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x'
   echo "$output"
   [[ "$output" == *"Seccomp:	2"* ]]
@@ -369,7 +369,8 @@ wait_file () {
     | .linux.seccomp.listenerMetadata = \"meta data 1\"
     | .annotations = {\"org.example.key\": \"value\"}"
   set_args sh -c 'mkdir /tmp/x; echo init-done; sleep 60'
-  ocirun create -b "$BUNDLE" "$ID" </dev/null >"$TEST_TMP/init.out" 2>&1
+  # The harness keeps a detached container's output in $TEST_TMP/$ID.out.
+  ocirun create -b "$BUNDLE" "$ID" >/dev/null
   local pid
   pid=$(ocirun state "$ID" | jq .pid)
   ocirun start "$ID"
@@ -383,9 +384,9 @@ wait_file () {
   [ "$output" = "1.3.0|seccompFd|$pid|meta data 1|$ID|creating|$pid|$BUNDLE|value" ]
   # The agent answered the container's mkdir with EDQUOT.
   wait_file_contains () { local i; for i in $(seq 100); do grep -q "$2" "$1" && return 0; sleep 0.1; done; return 1; }
-  wait_file_contains "$TEST_TMP/init.out" init-done
-  cat "$TEST_TMP/init.out"
-  grep -q "Disk quota exceeded" "$TEST_TMP/init.out"
+  wait_file_contains "$TEST_TMP/$ID.out" init-done
+  cat "$TEST_TMP/$ID.out"
+  grep -q "Disk quota exceeded" "$TEST_TMP/$ID.out"
   [ ! -e "$BUNDLE/rootfs/tmp/x" ]
 
   # exec: a second connection, status running, its own pid.

@@ -19,7 +19,7 @@
 static void
 test_signals (void **unused)
 {
-  (void) unused;
+  (void)unused;
   assert_int_equal (ocirun_signal_parse ("KILL"), SIGKILL);
   assert_int_equal (ocirun_signal_parse ("SIGKILL"), SIGKILL);
   assert_int_equal (ocirun_signal_parse ("sigterm"), SIGTERM);
@@ -41,7 +41,7 @@ test_cpu_list (void **unused)
 {
   cpu_set_t set;
 
-  (void) unused;
+  (void)unused;
   assert_int_equal (ocirun_parse_cpu_list ("0-3,7", &set, sizeof set), 0);
   assert_int_equal (CPU_COUNT (&set), 5);
   assert_true (CPU_ISSET (7, &set));
@@ -61,7 +61,7 @@ test_env (void **unused)
   const char *set[] = { "A=2", "LISTEN_FDS=1" };
   char **r;
 
-  (void) unused;
+  (void)unused;
   assert_string_equal (ocirun_env_get (env, "A"), "1");
   assert_null (ocirun_env_get (env, "PAT"));
   r = ocirun_env_with (env, 3, set, 2);
@@ -86,9 +86,8 @@ base_process (void)
   struct oci_process *p = NULL;
   struct ocirun_error err;
 
-  assert_int_equal (oci_process_parse_data (json, sizeof json - 1, "t", &p,
-                                            &err),
-                    0);
+  assert_int_equal (
+      oci_process_parse_data (json, sizeof json - 1, "t", &p, &err), 0);
   return p;
 }
 
@@ -102,13 +101,21 @@ test_exec_overrides (void **unused)
   char *gids[] = { "10", "20" };
   char *caps[] = { "CAP_SYS_ADMIN", "CAP_KILL" };
   struct ocirun_exec_options o = {
-    .args = args, .args_len = 2, .env = env, .env_len = 2,
-    .user = "1000:2000", .additional_gids = gids, .additional_gids_len = 2,
-    .cwd = "/tmp", .caps = caps, .caps_len = 2, .no_new_privs = true,
+    .args = args,
+    .args_len = 2,
+    .env = env,
+    .env_len = 2,
+    .user = "1000:2000",
+    .additional_gids = gids,
+    .additional_gids_len = 2,
+    .cwd = "/tmp",
+    .caps = caps,
+    .caps_len = 2,
+    .no_new_privs = true,
     .process_label = "lbl",
   };
 
-  (void) unused;
+  (void)unused;
   assert_int_equal (ocirun_exec_build_process (base, &o, &p, &err), 0);
   assert_int_equal (p->args_len, 2);
   assert_string_equal (p->args[1], "hi");
@@ -169,22 +176,20 @@ test_ns_plan (void **unused)
   struct ocirun_ns_plan plan;
   struct ocirun_error err;
 
-  (void) unused;
-  assert_int_equal (oci_config_parse_data (fast, sizeof fast - 1, NULL, &cfg,
-                                           &err),
-                    0);
+  (void)unused;
+  assert_int_equal (
+      oci_config_parse_data (fast, sizeof fast - 1, NULL, &cfg, &err), 0);
   assert_int_equal (ocirun_ns_plan_build (cfg, &plan, &err), 0);
   assert_false (plan.two_stage);
   /* the cgroup namespace is unshared later, not cloned */
-  assert_int_equal (plan.clone_flags, CLONE_NEWPID | CLONE_NEWNS
-                                          | CLONE_NEWNET);
+  assert_int_equal (plan.clone_flags,
+                    CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWNET);
   assert_true (plan.new_mask & OCIRUN_NS_BIT (OCI_NS_CGROUP));
   ocirun_ns_plan_release (&plan);
   oci_config_free (cfg);
 
-  assert_int_equal (oci_config_parse_data (joined, sizeof joined - 1, NULL,
-                                           &cfg, &err),
-                    0);
+  assert_int_equal (
+      oci_config_parse_data (joined, sizeof joined - 1, NULL, &cfg, &err), 0);
   assert_int_equal (ocirun_ns_plan_build (cfg, &plan, &err), 0);
   assert_true (plan.two_stage);
   assert_int_equal (plan.njoins, 2);
@@ -194,16 +199,15 @@ test_ns_plan (void **unused)
   ocirun_ns_plan_release (&plan);
   oci_config_free (cfg);
 
-  assert_int_equal (oci_config_parse_data (notns, sizeof notns - 1, NULL,
-                                           &cfg, &err),
-                    0);
+  assert_int_equal (
+      oci_config_parse_data (notns, sizeof notns - 1, NULL, &cfg, &err), 0);
   assert_int_equal (ocirun_ns_plan_build (cfg, &plan, &err), -1);
   assert_non_null (strstr (err.msg, "not a network namespace"));
   oci_config_free (cfg);
 
-  assert_int_equal (oci_config_parse_data (hostname, sizeof hostname - 1,
-                                           NULL, &cfg, &err),
-                    0);
+  assert_int_equal (
+      oci_config_parse_data (hostname, sizeof hostname - 1, NULL, &cfg, &err),
+      0);
   assert_int_equal (ocirun_ns_plan_build (cfg, &plan, &err), -1);
   assert_non_null (strstr (err.msg, "UTS"));
   oci_config_free (cfg);
@@ -213,10 +217,8 @@ int
 main (void)
 {
   const struct CMUnitTest tests[] = {
-    cmocka_unit_test (test_signals),
-    cmocka_unit_test (test_cpu_list),
-    cmocka_unit_test (test_env),
-    cmocka_unit_test (test_exec_overrides),
+    cmocka_unit_test (test_signals), cmocka_unit_test (test_cpu_list),
+    cmocka_unit_test (test_env),     cmocka_unit_test (test_exec_overrides),
     cmocka_unit_test (test_ns_plan),
   };
   return cmocka_run_group_tests (tests, NULL, NULL);

@@ -26,7 +26,7 @@ test_ids (void **unused)
   static const char *const bad[]
       = { "", ".", "..", "a/b", "a b", "a\nb", "é", "a:b", "/" };
 
-  (void) unused;
+  (void)unused;
   for (size_t i = 0; i < sizeof good / sizeof good[0]; i++)
     assert_int_equal (ocirun_state_validate_id (good[i], &err), 0);
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
@@ -38,7 +38,7 @@ static char tmpdir[64];
 static int
 make_tmp (void **unused)
 {
-  (void) unused;
+  (void)unused;
   snprintf (tmpdir, sizeof tmpdir, "/tmp/ocirun-unit.XXXXXX");
   return mkdtemp (tmpdir) ? 0 : -1;
 }
@@ -48,7 +48,7 @@ rm_tmp (void **unused)
 {
   char cmd[128];
 
-  (void) unused;
+  (void)unused;
   snprintf (cmd, sizeof cmd, "rm -rf %s", tmpdir);
   return system (cmd) == 0 ? 0 : -1;
 }
@@ -61,14 +61,13 @@ test_dir_create_lock_remove (void **unused)
   int rootfd, dirfd, dirfd2, other;
   struct stat st;
 
-  (void) unused;
+  (void)unused;
   snprintf (root, sizeof root, "%s/sub/root", tmpdir);
   assert_int_equal (ocirun_state_root_open (root, true, &rootfd, &err), 0);
   assert_int_equal (stat (root, &st), 0);
   assert_int_equal (st.st_mode & 0777, 0700);
   assert_int_equal (ocirun_state_dir_create (rootfd, "c1", &dirfd, &err), 0);
-  assert_int_equal (ocirun_state_dir_create (rootfd, "c1", &dirfd2, &err),
-                    -1);
+  assert_int_equal (ocirun_state_dir_create (rootfd, "c1", &dirfd2, &err), -1);
   assert_non_null (strstr (err.msg, "already exists"));
   /* locked: another open file can't take it */
   other = openat (rootfd, "c1", O_RDONLY | O_DIRECTORY);
@@ -78,9 +77,8 @@ test_dir_create_lock_remove (void **unused)
   assert_int_equal (ocirun_state_write_file (dirfd, "x", "data", 4, &err), 0);
   assert_int_equal (ocirun_state_dir_remove (rootfd, "c1", dirfd, &err), 0);
   close (dirfd);
-  assert_int_equal (ocirun_state_dir_open (rootfd, "c1", LOCK_SH, &dirfd,
-                                           &err),
-                    -1);
+  assert_int_equal (
+      ocirun_state_dir_open (rootfd, "c1", LOCK_SH, &dirfd, &err), -1);
   assert_non_null (strstr (err.msg, "does not exist"));
   close (rootfd);
 }
@@ -92,23 +90,32 @@ test_state_roundtrip (void **unused)
   struct oci_kv ann[] = { { "k1", "v1" }, { "k2", "v\"2" } };
   char *hook_args[] = { "h", "a1", NULL };
   char *hook_env[] = { "E=1", NULL };
-  struct oci_hook hooks[] = { { .path = "/bin/h", .args = hook_args,
-                                .args_len = 2, .env = hook_env,
+  struct oci_hook hooks[] = { { .path = "/bin/h",
+                                .args = hook_args,
+                                .args_len = 2,
+                                .env = hook_env,
                                 .env_len = 1,
                                 .timeout = { true, 5 } } };
   struct ocirun_state s = {
-    .oci_version = "1.3.0", .id = "c2", .bundle = "/b", .rootfs = "/b/r",
-    .created = "2024-01-01T00:00:00.5Z", .status = OCI_STATUS_CREATED,
-    .pid = 1234, .pid_start = 99999999999ULL,
+    .oci_version = "1.3.0",
+    .id = "c2",
+    .bundle = "/b",
+    .rootfs = "/b/r",
+    .created = "2024-01-01T00:00:00.5Z",
+    .status = OCI_STATUS_CREATED,
+    .pid = 1234,
+    .pid_start = 99999999999ULL,
     .ns_mask = (1u << OCI_NS_PID) | (1u << OCI_NS_TIME),
-    .annotations = ann, .annotations_len = 2,
-    .poststop = hooks, .poststop_len = 1,
+    .annotations = ann,
+    .annotations_len = 2,
+    .poststop = hooks,
+    .poststop_len = 1,
   };
   struct ocirun_state *r = NULL;
   char root[128];
   int rootfd, dirfd;
 
-  (void) unused;
+  (void)unused;
   snprintf (root, sizeof root, "%s/r2", tmpdir);
   assert_int_equal (ocirun_state_root_open (root, true, &rootfd, &err), 0);
   assert_int_equal (ocirun_state_dir_create (rootfd, "c2", &dirfd, &err), 0);
@@ -145,19 +152,24 @@ test_state_json_shapes (void **unused)
 {
   struct ocirun_error err;
   struct oci_kv ann[] = { { "a", "b" } };
-  struct ocirun_state s = { .oci_version = "1.3.0", .id = "c", .bundle = "/b",
-                            .rootfs = "/b/rootfs", .created = "T",
-                            .pid = 7, .annotations = ann,
+  struct ocirun_state s = { .oci_version = "1.3.0",
+                            .id = "c",
+                            .bundle = "/b",
+                            .rootfs = "/b/rootfs",
+                            .created = "T",
+                            .pid = 7,
+                            .annotations = ann,
                             .annotations_len = 1 };
   char *json;
 
-  (void) unused;
+  (void)unused;
   assert_int_equal (ocirun_state_to_json (&s, "creating", OCIRUN_STATE_HOOK,
                                           &json, NULL, &err),
                     0);
-  assert_string_equal (json, "{\"ociVersion\":\"1.3.0\",\"id\":\"c\","
-                             "\"status\":\"creating\",\"pid\":7,"
-                             "\"bundle\":\"/b\",\"annotations\":{\"a\":\"b\"}}");
+  assert_string_equal (json,
+                       "{\"ociVersion\":\"1.3.0\",\"id\":\"c\","
+                       "\"status\":\"creating\",\"pid\":7,"
+                       "\"bundle\":\"/b\",\"annotations\":{\"a\":\"b\"}}");
   free (json);
   /* stopped: no pid for hooks, pid 0 for runc's state */
   s.pid = 0;
@@ -193,7 +205,7 @@ test_proc_stat_and_liveness (void **unused)
   unsigned long long start;
   char st;
 
-  (void) unused;
+  (void)unused;
   assert_int_equal (ocirun_proc_stat (getpid (), &start, &st), 0);
   assert_true (start > 0);
   assert_true (ocirun_pid_is (getpid (), start));
@@ -207,7 +219,7 @@ test_time_format (void **unused)
 {
   char buf[64];
 
-  (void) unused;
+  (void)unused;
   ocirun_time_rfc3339 (buf, sizeof buf);
   /* 2024-01-02T03:04:05[.fraction]Z, no trailing zeros in the fraction */
   assert_int_equal (buf[4], '-');
@@ -224,7 +236,7 @@ test_sync_messages (void **unused)
   struct ocirun_sync_msg m;
   int sv[2];
 
-  (void) unused;
+  (void)unused;
   assert_int_equal (socketpair (AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
   assert_int_equal (ocirun_sync_send (sv[0], OCIRUN_SYNC_GO, 4242, &err), 0);
   assert_int_equal (ocirun_sync_expect (sv[1], OCIRUN_SYNC_GO, &m, "t", &err),
@@ -232,21 +244,18 @@ test_sync_messages (void **unused)
   assert_int_equal (m.value, 4242);
   ocirun_error_set (&sent, 1, "mount `proc` on `/proc`");
   ocirun_sync_send_error (sv[0], &sent);
-  assert_int_equal (ocirun_sync_expect (sv[1], OCIRUN_SYNC_READY, &m, "t",
-                                        &err),
-                    -1);
+  assert_int_equal (
+      ocirun_sync_expect (sv[1], OCIRUN_SYNC_READY, &m, "t", &err), -1);
   assert_int_equal (err.errnum, 1);
   assert_string_equal (err.msg, "mount `proc` on `/proc`");
   /* wrong type */
   ocirun_sync_send (sv[0], OCIRUN_SYNC_HOOKS, 0, &err);
-  assert_int_equal (ocirun_sync_expect (sv[1], OCIRUN_SYNC_READY, &m, "t",
-                                        &err),
-                    -1);
+  assert_int_equal (
+      ocirun_sync_expect (sv[1], OCIRUN_SYNC_READY, &m, "t", &err), -1);
   close (sv[0]);
   /* EOF */
-  assert_int_equal (ocirun_sync_expect (sv[1], OCIRUN_SYNC_READY, &m, "child",
-                                        &err),
-                    -1);
+  assert_int_equal (
+      ocirun_sync_expect (sv[1], OCIRUN_SYNC_READY, &m, "child", &err), -1);
   assert_non_null (strstr (err.msg, "exited unexpectedly"));
   close (sv[1]);
 }
