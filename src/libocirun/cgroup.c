@@ -178,7 +178,7 @@ ocirun_cgroup_create (struct ocirun_container *c, struct ocirun_error *err)
         return ocirun_error_prefix (err,
                                     "linux.resources: limits need a cgroup "
                                     "delegated to uid %u",
-                                    (unsigned) geteuid ());
+                                    (unsigned)geteuid ());
       return -1;
     }
   cg_forget_made (cg);
@@ -297,6 +297,65 @@ ocirun_cgroup_enter_pid (struct ocirun_container *c, pid_t pid,
         }
       else if (cg_enter (path, pid, err) < 0)
         return -1;
+    }
+  return 0;
+}
+
+int
+ocirun_cgroup_prepare_enter (struct ocirun_container *c, const char *subpath,
+                             struct ocirun_error *err)
+{
+  const char *dirs[CG_NCTRL + 1];
+  struct ocirun_cgroup *cg;
+  cleanup_free char *sub = NULL;
+  size_t n;
+
+  if (ensure_loaded (c, err) < 0)
+    {
+      /* No cgroup of its own (see enter_pid): nothing to join. */
+      if (err->errnum != ENOENT)
+        return -1;
+      if (subpath && *subpath)
+        return ocirun_error_set (err, ENOENT,
+                                 "--cgroup `%s`: the container has no "
+                                 "cgroup of its own",
+                                 subpath);
+      return 0;
+    }
+  cg = c->cgroup;
+  if (subpath && *subpath)
+    {
+      sub = cg_clean_path (subpath, "");
+      if (sub == NULL)
+        return ocirun_error_errno (err, "cgroup");
+    }
+  close_enter_fds (cg);
+  n = cg_dirs (cg, dirs, CG_NCTRL + 1);
+  for (size_t i = 0; i < n; i++)
+    {
+      bool unified = dirs[i] == cg->unified_path;
+      char dir[4096], path[4096 + 16];
+      int fd;
+
+      if (sub && *sub && strcmp (sub, "/") != 0)
+        snprintf (dir, sizeof dir, "%s/%s", dirs[i], sub + (sub[0] == '/'));
+      else
+        snprintf (dir, sizeof dir, "%s", dirs[i]);
+      if (unified)
+        {
+          /* What ocirun_cgroup_clone_fd () then returns. */
+          if (cg->clone_fd >= 0)
+            close (cg->clone_fd);
+          cg->clone_fd = open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+          if (cg->clone_fd < 0)
+            return ocirun_error_errno (err, "cgroup: open %s", dir);
+        }
+      snprintf (path, sizeof path, "%s/%s", dir,
+                unified ? "cgroup.procs" : "tasks");
+      fd = open (path, O_WRONLY | O_CLOEXEC);
+      if (fd < 0)
+        return ocirun_error_errno (err, "cgroup: open %s", path);
+      cg->enter_fds[cg->n_enter_fds++] = fd;
     }
   return 0;
 }

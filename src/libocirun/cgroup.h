@@ -98,6 +98,18 @@ void ocirun_cgroup_clone_fd_unused (struct ocirun_container *c);
 int ocirun_cgroup_enter_pid (struct ocirun_container *c, pid_t pid,
                              const char *subpath, struct ocirun_error *err);
 
+/* exec, in the runtime before the clone: open what the new process needs
+ * to join the container cgroup (or `subpath` below it, as enter_pid)
+ * itself, with ocirun_cgroup_enter_self () while still single-threaded,
+ * and make ocirun_cgroup_clone_fd () return that cgroup2 directory.  A
+ * pid written by another process costs an RCU grace period (5-15 ms);
+ * this way no cgroup.procs write is left (v1: `tasks`, cgroup2: clone3).
+ * A container without a cgroup of its own (unprivileged, see create)
+ * succeeds with c->cgroup == NULL: there is nothing to join. */
+int ocirun_cgroup_prepare_enter (struct ocirun_container *c,
+                                 const char *subpath,
+                                 struct ocirun_error *err);
+
 /* Persist the resolved paths in c->state_dir/cgroup and load them back
  * (load fills c->cgroup; it does not need c->config). */
 int ocirun_cgroup_save (struct ocirun_container *c, struct ocirun_error *err);

@@ -252,6 +252,23 @@ make_channels (struct ocirun_create *cr, struct ocirun_error *err)
   return 0;
 }
 
+/* Clone born in the container's cgroup v2 directory when the host has
+ * one (no migration, no RCU grace period); without CLONE_INTO_CGROUP
+ * when the kernel refuses it (the child's enter_self then joins). */
+static pid_t
+clone_in_cgroup (struct ocirun_create *cr, unsigned long flags, int *pidfd)
+{
+  int cgfd = cr->c.cgroup ? ocirun_cgroup_clone_fd (&cr->c) : -1;
+  pid_t pid = ocirun_clone (flags, pidfd, cgfd);
+
+  if (pid < 0 && cgfd >= 0)
+    {
+      ocirun_cgroup_clone_fd_unused (&cr->c);
+      pid = ocirun_clone (flags, pidfd, -1);
+    }
+  return pid;
+}
+
 static int
 spawn (struct ocirun_create *cr, struct ocirun_error *err)
 {
@@ -277,16 +294,15 @@ spawn (struct ocirun_create *cr, struct ocirun_error *err)
                || (cfg->linux_ && cfg->linux_->net_devices_len > 0);
   if (cr->plan.two_stage)
     {
-      pid = ocirun_clone (0, NULL, -1);
+      pid = clone_in_cgroup (cr, 0, NULL);
       if (pid == 0)
         ocirun_init_stage1 (a);
       cr->stage1 = pid;
     }
   else
     {
-      int cgfd = cr->c.cgroup ? ocirun_cgroup_clone_fd (&cr->c) : -1;
-      pid = ocirun_clone ((unsigned long)cr->plan.clone_flags, &cr->pidfd,
-                          cgfd);
+      pid = clone_in_cgroup (cr, (unsigned long)cr->plan.clone_flags,
+                             &cr->pidfd);
       if (pid == 0)
         ocirun_init_run (a);
       cr->c.pid = pid;

@@ -91,7 +91,11 @@ child_setup (struct exec_ctx *x, struct ocirun_error *err)
 
   if (ocirun_protect_runtime_binary (err) < 0)
     return -1;
-  /* GO: we are in the container's cgroup now. */
+  /* Still single-threaded: join the cgroups the runtime opened for us
+   * (v1 `tasks`: no global lock; cgroup2: born there by clone3). */
+  if (x->c.cgroup && ocirun_cgroup_enter_self (&x->c, err) < 0)
+    return -1;
+  /* GO: the runtime's part is done. */
   if (ocirun_sync_expect (x->child_sync_fd, OCIRUN_SYNC_GO, &m, "runtime", err)
       < 0)
     return -1;
@@ -272,6 +276,7 @@ static int
 spawn (struct exec_ctx *x, struct ocirun_error *err)
 {
   int sv[2];
+  int cgfd;
 
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return ocirun_error_errno (err, "create the setup socket");
@@ -283,7 +288,19 @@ spawn (struct exec_ctx *x, struct ocirun_error *err)
     return -1;
   if (x->parent_flags && setns (x->pidfd, x->parent_flags) < 0)
     return ocirun_error_errno (err, "join the pid namespace of `%s`", x->c.id);
-  x->child = ocirun_clone (0, &x->child_pidfd, -1);
+  /* The child joins the cgroups itself: a pid written by us costs an RCU
+   * grace period (see ocirun_cgroup_prepare_enter). */
+  if (ocirun_cgroup_prepare_enter (&x->c, cgroup_subpath (x->opts->cgroup),
+                                   err)
+      < 0)
+    return -1;
+  cgfd = ocirun_cgroup_clone_fd (&x->c);
+  x->child = ocirun_clone (0, &x->child_pidfd, cgfd);
+  if (x->child < 0 && cgfd >= 0)
+    {
+      ocirun_cgroup_clone_fd_unused (&x->c);
+      x->child = ocirun_clone (0, &x->child_pidfd, -1);
+    }
   if (x->child < 0)
     return ocirun_error_errno (err, "clone");
   if (x->child == 0)
@@ -296,10 +313,7 @@ spawn (struct exec_ctx *x, struct ocirun_error *err)
       x->console_fd = -1;
     }
   ocirun_security_release (&x->c);
-  if (ocirun_cgroup_enter_pid (&x->c, x->child,
-                               cgroup_subpath (x->opts->cgroup), err)
-          < 0
-      || ocirun_sync_send (x->sync_fd, OCIRUN_SYNC_GO, x->child, err) < 0)
+  if (ocirun_sync_send (x->sync_fd, OCIRUN_SYNC_GO, x->child, err) < 0)
     return -1;
   return ocirun_await_exec (x->sync_fd, "exec", err);
 }

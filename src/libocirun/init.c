@@ -52,16 +52,11 @@ ocirun_clone (unsigned long flags, int *pidfd, int cgroup_fd)
    * the runtime); clone3 insists on 0 here. */
   args.exit_signal = (flags & CLONE_PARENT) ? 0 : SIGCHLD;
   r = syscall (SYS_clone3, &args, sizeof args);
-  if (r < 0 && errno != ENOSYS && cgroup_fd >= 0)
-    {
-      /* The cgroup refused us at birth: enter_self will say why. */
-      args.flags &= ~(uint64_t)CLONE_INTO_CGROUP;
-      args.cgroup = 0;
-      r = syscall (SYS_clone3, &args, sizeof args);
-    }
-  if (r < 0 && errno == ENOSYS)
-    /* clone3 filtered (e.g. an old seccomp profile): same thing with
-     * clone; x86 argument order: flags, stack, parent_tid, child_tid. */
+  /* clone3 filtered (e.g. an old seccomp profile): same thing with
+   * clone, which can't place the child in a cgroup: with cgroup_fd the
+   * caller must know, so it gets the error and retries without. */
+  if (r < 0 && errno == ENOSYS && cgroup_fd < 0)
+    /* x86 argument order: flags, stack, parent_tid, child_tid. */
     r = syscall (SYS_clone,
                  flags | args.exit_signal | (pidfd ? CLONE_PIDFD : 0), 0,
                  pidfd, 0, 0);

@@ -40,8 +40,10 @@ _Noreturn void ocirun_init_stage1 (struct ocirun_init_args *a);
 /* clone3 without a new stack (fork semantics).  *pidfd gets a pidfd
  * when pidfd != NULL; cgroup_fd >= 0 places the child in that cgroup v2
  * directly (CLONE_INTO_CGROUP).  Falls back to clone() where clone3 is
- * filtered (then without CLONE_INTO_CGROUP: callers still enter the
- * cgroup themselves).  Returns the pid, 0 in the child, < 0 on error. */
+ * filtered, but only without a cgroup: when a clone into a cgroup fails,
+ * callers call ocirun_cgroup_clone_fd_unused () and clone again with -1
+ * (the child then enters the cgroup itself).  Returns the pid, 0 in the
+ * child, < 0 on error. */
 pid_t ocirun_clone (unsigned long flags, int *pidfd, int cgroup_fd);
 
 #endif

@@ -23,8 +23,8 @@
 bool
 ocirun_rootless_has_cap (int cap)
 {
-  struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3,
-                                        .pid = 0 };
+  struct __user_cap_header_struct h
+      = { .version = _LINUX_CAPABILITY_VERSION_3, .pid = 0 };
   struct __user_cap_data_struct d[_LINUX_CAPABILITY_U32S_3];
 
   memset (d, 0, sizeof d);
@@ -67,7 +67,7 @@ owner_matches (const char *owner, const char *user, uid_t id)
 
   if (user && strcmp (owner, user) == 0)
     return true;
-  snprintf (num, sizeof num, "%u", (unsigned) id);
+  snprintf (num, sizeof num, "%u", (unsigned)id);
   return strcmp (owner, num) == 0;
 }
 
@@ -149,8 +149,8 @@ const char *
 ocirun_rootless_find_helper (const char *name)
 {
   static char buf[PATH_MAX];
-  static const char *const fallback[] = { "/usr/bin", "/usr/sbin", "/bin",
-                                          "/sbin" };
+  static const char *const fallback[]
+      = { "/usr/bin", "/usr/sbin", "/bin", "/sbin" };
   const char *path = getenv ("PATH");
 
   /* $PATH first, as a shell would; then the usual places, since a
@@ -158,11 +158,11 @@ ocirun_rootless_find_helper (const char *name)
   while (path && *path)
     {
       const char *colon = strchrnul (path, ':');
-      int dirlen = (int) (colon - path);
+      int dirlen = (int)(colon - path);
 
       if (dirlen > 0
           && snprintf (buf, sizeof buf, "%.*s/%s", dirlen, path, name)
-                 < (int) sizeof buf
+                 < (int)sizeof buf
           && buf[0] == '/' && executable (buf))
         return buf;
       path = *colon ? colon + 1 : colon;
@@ -186,7 +186,7 @@ helper_argv (const char *helper, pid_t pid, const struct oci_id_mapping *m,
   if (argv == NULL)
     return NULL;
   if ((argv[0] = strdup (helper)) == NULL
-      || asprintf (&argv[1], "%d", (int) pid) < 0)
+      || asprintf (&argv[1], "%d", (int)pid) < 0)
     {
       argv[1] = NULL;
       ocirun_strvfreep (&argv);
@@ -258,7 +258,7 @@ ocirun_rootless_run_map_helper (const char *helper, pid_t pid,
          && ((r = read (p[0], out + len, sizeof out - 1 - len)) > 0
              || (r < 0 && errno == EINTR)))
     if (r > 0)
-      len += (size_t) r;
+      len += (size_t)r;
   close (p[0]);
   while (waitpid (child, &status, 0) < 0)
     if (errno != EINTR)
@@ -273,10 +273,10 @@ ocirun_rootless_run_map_helper (const char *helper, pid_t pid,
       *c = ' ';
   if (WIFSIGNALED (status))
     return ocirun_error_set (err, 0, "%s for pid %d: killed by signal %d%s%s",
-                             helper, (int) pid, WTERMSIG (status),
+                             helper, (int)pid, WTERMSIG (status),
                              len ? ": " : "", out);
   return ocirun_error_set (err, 0, "%s for pid %d failed (status %d)%s%s",
-                           helper, (int) pid, WEXITSTATUS (status),
+                           helper, (int)pid, WEXITSTATUS (status),
                            len ? ": " : "", out);
 }
 
@@ -289,7 +289,7 @@ is_pidns_init (pid_t pid)
   cleanup_free char *line = NULL;
   size_t sz = 0;
 
-  snprintf (path, sizeof path, "/proc/%d/status", (int) pid);
+  snprintf (path, sizeof path, "/proc/%d/status", (int)pid);
   f = fopen (path, "re");
   while (f && getline (&line, &sz, f) > 0)
     if (strncmp (line, "NSpid:", 6) == 0)
@@ -301,8 +301,8 @@ is_pidns_init (pid_t pid)
 }
 
 int
-ocirun_rootless_signal_pidns (pid_t init, unsigned long long start,
-                              int signo, struct ocirun_error *err)
+ocirun_rootless_signal_pidns (pid_t init, unsigned long long start, int signo,
+                              struct ocirun_error *err)
 {
   cleanup_free pid_t *pids = NULL;
   size_t n = 0, cap = 0;
@@ -311,7 +311,7 @@ ocirun_rootless_signal_pidns (pid_t init, unsigned long long start,
   char path[64];
   DIR *d;
 
-  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int) init);
+  snprintf (path, sizeof path, "/proc/%d/ns/pid", (int)init);
   if (stat (path, &ns) < 0 || !ocirun_pid_is (init, start))
     return 0;
   if (!is_pidns_init (init))
@@ -347,15 +347,15 @@ ocirun_rootless_signal_pidns (pid_t init, unsigned long long start,
           pids = v;
           cap = ncap;
         }
-      pids[n++] = (pid_t) pid;
+      pids[n++] = (pid_t)pid;
     }
   closedir (d);
   /* init last: once it dies of SIGKILL the kernel kills the rest, and a
    * dead init would leave the others' pids to be reused. */
   for (size_t i = 0; i < n; i++)
     if (kill (pids[i], signo) < 0 && errno != ESRCH)
-      return ocirun_error_errno (err, "kill %d", (int) pids[i]);
+      return ocirun_error_errno (err, "kill %d", (int)pids[i]);
   if (ocirun_pid_is (init, start) && kill (init, signo) < 0 && errno != ESRCH)
-    return ocirun_error_errno (err, "kill %d", (int) init);
+    return ocirun_error_errno (err, "kill %d", (int)init);
   return 0;
 }

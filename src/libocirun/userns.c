@@ -31,11 +31,11 @@ struct map_kind
 };
 
 static const struct map_kind uid_kind
-    = { "linux.uidMappings", "uid_map", "newuidmap", "/etc/subuid", "uid",
-        CAP_SETUID };
+    = { "linux.uidMappings", "uid_map", "newuidmap",
+        "/etc/subuid",       "uid",     CAP_SETUID };
 static const struct map_kind gid_kind
-    = { "linux.gidMappings", "gid_map", "newgidmap", "/etc/subgid", "gid",
-        CAP_SETGID };
+    = { "linux.gidMappings", "gid_map", "newgidmap",
+        "/etc/subgid",       "gid",     CAP_SETGID };
 
 bool
 ocirun_userns_map_is_self (const struct oci_id_mapping *m, size_t n,
@@ -82,12 +82,12 @@ describe_ranges (const struct ocirun_subid_range *r, size_t n, char *buf,
   buf[0] = '\0';
   for (size_t i = 0; i < n && off < len; i++)
     {
-      int w = snprintf (buf + off, len - off, "%s%" PRIu64 "-%" PRIu64,
-                        i ? ", " : "", r[i].start,
-                        r[i].start + r[i].count - 1);
+      int w
+          = snprintf (buf + off, len - off, "%s%" PRIu64 "-%" PRIu64,
+                      i ? ", " : "", r[i].start, r[i].start + r[i].count - 1);
       if (w < 0)
         break;
-      off += (size_t) w;
+      off += (size_t)w;
     }
 }
 
@@ -123,15 +123,15 @@ check_subids (const struct map_kind *k, const struct oci_id_mapping *m,
             "%s[%zu]: host %ss %" PRIu32 "-%" PRIu64 " may not be mapped: "
             "user `%s` (%s %u) has no range in %s",
             k->field, i, k->id_name, m[i].host_id,
-            (uint64_t) m[i].host_id + m[i].size - 1, user ? user : "?",
-            k->id_name, (unsigned) getuid (), k->subid);
+            (uint64_t)m[i].host_id + m[i].size - 1, user ? user : "?",
+            k->id_name, (unsigned)getuid (), k->subid);
       return ocirun_error_set (
           err, 0,
           "%s[%zu]: host %ss %" PRIu32 "-%" PRIu64 " may not be mapped: "
           "user `%s` may map only its own %s (%u) and its %s ranges (%s)",
           k->field, i, k->id_name, m[i].host_id,
-          (uint64_t) m[i].host_id + m[i].size - 1, user ? user : "?",
-          k->id_name, (unsigned) self, k->subid, have);
+          (uint64_t)m[i].host_id + m[i].size - 1, user ? user : "?",
+          k->id_name, (unsigned)self, k->subid, have);
     }
   return 0;
 }
@@ -144,14 +144,15 @@ validate_map (const struct map_kind *k, const struct oci_id_mapping *m,
     return ocirun_error_set (err, 0,
                              "%s: %zu ranges, the kernel takes at most %d",
                              k->field, n, MAX_MAP_LINES);
-  if (ocirun_rootless_has_cap (k->cap) || ocirun_userns_map_is_self (m, n, self))
+  if (ocirun_rootless_has_cap (k->cap)
+      || ocirun_userns_map_is_self (m, n, self))
     return 0;
   if (ocirun_rootless_find_helper (k->helper) == NULL)
     return ocirun_error_set (
         err, 0,
         "%s: as an unprivileged user only your own %s (%u) can be mapped "
         "without %s, which is not installed (package uidmap)",
-        k->field, k->id_name, (unsigned) self, k->helper);
+        k->field, k->id_name, (unsigned)self, k->helper);
   return check_subids (k, m, n, self, err);
 }
 
@@ -173,7 +174,7 @@ ocirun_userns_validate (const struct oci_config *cfg,
         "create namespaces only inside a user namespace: add {\"type\": "
         "\"user\"} with linux.uidMappings and gidMappings (`ocirun spec "
         "--rootless` does)",
-        (unsigned) geteuid ());
+        (unsigned)geteuid ());
   if (!admin)
     for (size_t i = 0; i < cfg->mounts_len; i++)
       if (mount_is_idmapped (&cfg->mounts[i]))
@@ -201,12 +202,12 @@ write_file (pid_t pid, const char *file, const char *buf, size_t len,
   char path[64];
   cleanup_close int fd = -1;
 
-  snprintf (path, sizeof path, "/proc/%d/%s", (int) pid, file);
+  snprintf (path, sizeof path, "/proc/%d/%s", (int)pid, file);
   fd = open (path, O_WRONLY | O_CLOEXEC);
   if (fd < 0)
     return ocirun_error_errno (err, "open `%s`", path);
   /* The kernel takes a whole map in one write, or nothing. */
-  if (write (fd, buf, len) != (ssize_t) len)
+  if (write (fd, buf, len) != (ssize_t)len)
     return ocirun_error_errno (err, "write `%s`", path);
   return 0;
 }
@@ -223,9 +224,8 @@ write_map_direct (pid_t pid, const struct map_kind *k,
   if (buf == NULL)
     return ocirun_error_errno (err, "%s", k->file);
   for (size_t i = 0; i < n; i++)
-    len += (size_t) sprintf (buf + len, "%" PRIu32 " %" PRIu32 " %" PRIu32
-                             "\n",
-                             m[i].container_id, m[i].host_id, m[i].size);
+    len += (size_t)sprintf (buf + len, "%" PRIu32 " %" PRIu32 " %" PRIu32 "\n",
+                            m[i].container_id, m[i].host_id, m[i].size);
   if (write_file (pid, k->file, buf, len, err) < 0)
     return ocirun_error_prefix (err, "%s", k->field);
   return 0;
@@ -244,8 +244,7 @@ write_map (pid_t pid, const struct map_kind *k, const struct oci_id_mapping *m,
       /* An unprivileged writer may set gid_map only once setgroups is
        * denied for good: otherwise dropping a group by setgroups could
        * grant access that group was denied. */
-      if (k == &gid_kind
-          && write_file (pid, "setgroups", "deny", 4, err) < 0)
+      if (k == &gid_kind && write_file (pid, "setgroups", "deny", 4, err) < 0)
         return ocirun_error_prefix (err, "%s", k->field);
       return write_map_direct (pid, k, m, n, err);
     }

@@ -42,9 +42,8 @@ int ocirun_userns_write_id_maps (pid_t pid, const struct oci_linux *l,
  * container's user namespace, so join it first (through pidfd) and take
  * CLONE_NEWUSER out of *child_flags (the child inherits it; joining one's
  * own user namespace again fails).  A no-op when privileged. */
-int ocirun_userns_join_for_exec (int pidfd, unsigned ns_mask,
-                                 int parent_flags, int *child_flags,
-                                 struct ocirun_error *err);
+int ocirun_userns_join_for_exec (int pidfd, unsigned ns_mask, int parent_flags,
+                                 int *child_flags, struct ocirun_error *err);
 
 /* Whether the map m can be written by an unprivileged process whose
  * effective id is self: one line of size 1 mapping self. */

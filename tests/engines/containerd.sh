@@ -185,8 +185,16 @@ t "ctr run --rm with output" t_run_output
 t_exit_code() {
     set +e; crun_ctr e1 --rm "$IMG" e1 sh -c 'exit 3'; rc=$?; set -e
     expect_eq $rc 3 "exit code"
+    # a process that cannot be started: an error naming the cause, no task left
+    for bad in /no/such/binary /etc/passwd; do
+        set +e; out=$(crun_ctr e2 --rm "$IMG" e2 $bad 2>&1); rc=$?; set -e
+        echo "$bad: rc=$rc: $out"
+        [ $rc != 0 ] || fail "ctr run $bad succeeded"
+        expect_match "$out" "([Nn]o such file|not found|[Pp]ermission denied)" "error names the cause"
+        "${CTR[@]}" c rm e2 >/dev/null 2>&1 || true
+    done
 }
-t "exit code propagates (3)" t_exit_code
+t "exit code propagates (3); unstartable process reported" t_exit_code
 
 t_exec() {
     cdaemon x1

@@ -118,6 +118,12 @@ pid_of() { pm inspect -f '{{.State.Pid}}' "$1"; }
 state_of() { pm inspect -f '{{.State.Status}}' "$1"; }
 exitcode_of() { pm inspect -f '{{.State.ExitCode}}' "$1"; }
 SLEEPER=(sh -c 'trap "exit 0" TERM; while :; do sleep 0.2; done')
+# wait_ready NAME: until the container's pid 1 has a child (its shell has set
+# its traps and entered the loop)
+wait_ready() {
+    local p; p=$(pid_of "$1")
+    wait_until 5 grep -q . /proc/$p/task/$p/children
+}
 
 if ! out=$("$here/make-image.sh" -o "$WORK/image.tar" --podman "${PODMAN[*]}" 2>&1); then
     echo "Bail out! could not build/load the test image: $out"
@@ -201,6 +207,7 @@ t "exec in a running container (output, exit code, --user/-w/-e)" t_exec
 
 t_stop() {
     pdaemon --name st1 "$IMG" "${SLEEPER[@]}" >/dev/null
+    wait_ready st1
     s=$SECONDS
     pm stop -t 10 st1
     expect_eq "$(state_of st1)" exited "state after stop"
@@ -753,6 +760,11 @@ t_init() {
     echo "$out"
     expect_match "$out" "^/run/podman-init -- sh -c" "pid 1 is the init bind-mounted by podman"
     pdaemon --name in2 --init "$IMG" sleep 1000 >/dev/null
+    # SIGTERM before catatonit has set up its handlers would be dropped (pid 1
+    # of a namespace ignores default-action signals): wait for its child
+    pid=$(pid_of in2)
+    wait_until 5 grep -q . /proc/$pid/task/$pid/children
+    sleep 0.2
     s=$SECONDS
     pm stop -t 10 in2
     [ $((SECONDS - s)) -lt 8 ] || fail "stop took $((SECONDS - s))s: init did not forward SIGTERM"

@@ -338,12 +338,15 @@ create () {
 @test "lifecycle: concurrent starts: exactly one wins" {
   config_set '.process.args = ["sleep", "100"]'
   create "$ID"
-  local ok=0
+  local ok=0 pids=()
   for i in 1 2 3 4; do
     ocirun start "$ID" 2>/dev/null &
+    pids+=($!)
   done
-  for job in $(jobs -p); do
-    wait "$job" && ok=$((ok + 1))
+  # Each pid, not `jobs -p`: a start that is already done by then is no
+  # longer listed there and its success would be missed.
+  for pid in "${pids[@]}"; do
+    if wait "$pid"; then ok=$((ok + 1)); fi
   done
   [ "$ok" -eq 1 ]
   [ "$(ocirun state "$ID" | jq -r .status)" = running ]

@@ -41,7 +41,10 @@ setup () {
 teardown () {
   # Never leave anything behind, whatever failed.
   local p
-  for p in $(tagged_pids); do kill -9 "$p" 2>/dev/null || true; done
+  for p in $(tagged_pids) $(grep -lsazx "OCIRUN_REL_VICTIM=$TAG" /proc/[0-9]*/environ \
+               | sed -n "s|^/proc/\([0-9]*\)/environ\$|\1|p"); do
+    kill -9 "$p" 2>/dev/null || true
+  done
   if [ -n "${ROOT:-}" ] && [ -d "$ROOT" ]; then
     for p in $(ls "$ROOT" 2>/dev/null); do
       "${HOOKS:-$OCIRUN}" --root "$ROOT" delete --force "$p" >/dev/null 2>&1 || true
@@ -593,8 +596,8 @@ rt_nofile () {
 @test "exhaustion: memory-limited runtime (prlimit --as) fails cleanly" {
   command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"
   local k id worked=0 failed=0 step
-  step=$(scale 64 8)
-  for k in $(seq 2048 "$step" 8192); do
+  step=$(scale 128 4)
+  for k in $(seq 2048 "$step" $(scale 6144 8192)); do
     id=$ID$k
     CTX="address space ${k}K"
     rc=0
@@ -635,6 +638,12 @@ hostile_config () {
   for bin in $(hostile_bins); do
     CTX="$(basename "$bin") with $(basename "$file")"
     rtx "$bin" create --bundle "$BUNDLE" "$ID"
+    # A setup error is sometimes lost to a broken pipe: a bug of its own,
+    # tested by "setup errors reach the user"; not the point here.
+    if grep -q "send setup message: Broken pipe" <<<"$err"; then
+      gone "$ID"
+      rtx "$bin" create --bundle "$BUNDLE" "$ID"
+    fi
     expect_clear_error "$regex"
     gone "$ID"
   done
@@ -756,8 +765,10 @@ EOF
   hostile_config "$TEST_TMP/comp.json" "too long|mount"
   gen hook "c.update(hooks={'createRuntime': [{'path': '$long'}]})"
   hostile_config "$TEST_TMP/hook.json" "too long|hook"
+  cp "$TEST_TMP/base.json" "$BUNDLE/config.json"
   local bin
   for bin in $(hostile_bins); do
+    CTX="$(basename "$bin") with long command line paths"
     rtx "$bin" create --bundle "$TEST_TMP$long" "$ID"
     expect_clear_error "bundle|too long|No such file"
     OCIRUN_REL_TAG=$TAG "$bin" --root "$TEST_TMP$long" create --bundle "$BUNDLE" "$ID" \
@@ -773,6 +784,7 @@ EOF
     config_set '.process.terminal = false'
     gone "$ID"
   done
+  CTX=
   [ ! -e "$TEST_TMP/p" ] || fail "a long path was created: $(find "$TEST_TMP/p" | head -3)"
   no_leaks
 }
@@ -886,6 +898,80 @@ EOF
   rt delete --force "$long255"
   expect_ok delete
   gone "$long255"
+  no_leaks
+}
+
+@test "hostile: a corrupt state.json can still be deleted with --force" {
+  local bad i=0
+  for bad in '{' '' 'null' '[]' '{"id": 5}' "$(printf 'x\001\377y')"; do
+    i=$((i + 1))
+    CTX="state.json \`$bad\`"
+    rt run --detach --bundle "$BUNDLE" "$ID$i"
+    expect_ok "run --detach"
+    printf '%s' "$bad" >"$ROOT/$ID$i/state.json"
+    rt state "$ID$i"
+    expect_clear_error "state.json|corrupt|invalid"
+    rt list
+    expect_ok list
+    rt kill "$ID$i" KILL
+    expect_clear_error
+    # The saved cgroup still says where the processes are: --force must
+    # remove them and the container (it is the only way to).
+    rt delete --force "$ID$i"
+    expect_ok "delete --force with a corrupt state.json"
+    gone "$ID$i"
+  done
+  CTX=
+  no_leaks
+}
+
+@test "hostile: a forged pid in state.json never signals another process" {
+  local victim pid
+  OCIRUN_REL_VICTIM=$TAG sleep 1000 &
+  victim=$!
+  for pid in "$victim" 1 0 -1 4294967295 9223372036854775808 '"abc"' null; do
+    CTX="pid $pid"
+    rt run --detach --bundle "$BUNDLE" "$ID"
+    expect_ok "run --detach"
+    jq -c ".pid = $pid | .pidStart = 1" "$ROOT/$ID/state.json" >"$TEST_TMP/st"
+    cp "$TEST_TMP/st" "$ROOT/$ID/state.json"
+    rt state "$ID"
+    no_sanitizer_report
+    if [ "$rc" -eq 0 ]; then
+      [ "$(jq -r .status <<<"$out")" = stopped ] \
+        || fail "state trusts the forged pid: $out"
+    else
+      expect_clear_error
+    fi
+    rt kill "$ID" KILL
+    [ "$rc" -ne 0 ] || fail "kill signalled the forged pid"
+    expect_clear_error
+    alive "$victim" || fail "the unrelated process $victim was killed"
+    rt delete --force "$ID"
+    expect_ok "delete --force"
+    alive "$victim" || fail "delete killed the unrelated process $victim"
+    gone "$ID"
+  done
+  CTX=
+  kill "$victim"
+  wait "$victim" || true
+  no_leaks
+}
+
+@test "reliability: setup errors reach the user, never a broken pipe" {
+  # The container process fails early (a mount point name longer than
+  # NAME_MAX) while the runtime may still be sending to it.
+  local comp i n
+  comp=$(printf 'c%.0s' $(seq 300))
+  config_set ".mounts += [{\"destination\": \"/$comp/x\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}]"
+  n=$(scale 60 500)
+  for i in $(seq "$n"); do
+    CTX="run $i of $n"
+    rt create --bundle "$BUNDLE" "$ID"
+    expect_clear_error "mount .*$comp.*too long"
+    gone "$ID"
+  done
+  CTX=
   no_leaks
 }
 

@@ -23,25 +23,28 @@ behind taken before the run with one taken after:
             anywhere whose environment holds the tag (ocirun and every
             container process get OCIRUN_REL_TAG=<tag>)
 
-Every ocirun invocation's peak RSS comes from wait4() (ru_maxrss).
+Every ocirun invocation's peak RSS comes from GNU time (/usr/bin/time -f
+%M): ru_maxrss of a child of this interpreter would carry the
+interpreter's own RSS over execve.
 
-Sub-commands (exit 0 = every check passed; 77 = skipped, with a reason):
+Sub-commands (exit 0 = every check passed; 77 = cannot run here):
   concurrency  N containers by P parallel workers: create, state, start,
-               exec, kill, wait for stopped, delete, state (gone); a lister
-               runs `list` all along.
-  races        same-id races: two creates, two deletes, start vs kill,
-               start vs delete, kill vs delete, exec vs delete,
-               state/list vs delete.
+               exec (if it works), kill, wait for stopped, delete, state
+               (gone); a lister runs `list` all along.
+  races        same-id races: two creates, two deletes, create vs delete,
+               start vs kill, start vs delete, kill vs delete, exec vs
+               delete, state/list vs delete.
   cycles       N sequential `run --keep` + `delete`; RSS flat, host
                resources flat (checked every --check-every cycles).
-  snapshot/compare  the snapshot alone, for shell tests:
-               snapshot --out F ...; compare --against F ...
+  snapshot, compare
+               the snapshot alone, for shell tests:
+               snapshot --out F ...; later compare --against F ... prints
+               one `LEAK: ...` line per problem and exits 1 if any.
 """
 
 import argparse
 import collections
 import ctypes
-import errno
 import json
 import os
 import shutil
@@ -800,7 +803,7 @@ def rss_flat(values, slack_kb):
         "%d KiB (slack %d KiB)" % (n, first, n, last, slack_kb)
 
 
-def scenario_cycles(opts, tag, bundles, before, check_fn):
+def scenario_cycles(opts, tag, bundles, check_fn):
     loop = Loop(opts.ocirun, opts.root, tag, opts.workdir)
     problems = []
 
@@ -930,7 +933,7 @@ def main():
         elif opts.command == "races":
             loop = scenario_races(opts, opts.tag, bundles)
         else:
-            loop = scenario_cycles(opts, opts.tag, bundles, before, check_now)
+            loop = scenario_cycles(opts, opts.tag, bundles, check_now)
     finally:
         failures = list(loop.failures) if loop else ["driver crashed"]
         # Reap what exited last, then compare.

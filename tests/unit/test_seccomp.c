@@ -558,9 +558,17 @@ test_enosys_stub (void **state)
   int st;
 
   (void)state;
+#if defined(__SANITIZE_ADDRESS__)
+  /* The ASan runtime itself needs syscalls (write, mmap, sigaltstack...)
+   * that this exit+mkdir-only profile denies: its child would spin in the
+   * sanitizer's error path. The BPF comparisons below still run. */
+  printf ("# enosys stub: filtered run skipped under AddressSanitizer\n");
+  (void)st;
+#else
   st = run_filtered (profile, newer_and_older);
   assert_true (WIFEXITED (st));
   assert_int_equal (WEXITSTATUS (st), 0);
+#endif
   /* With a default of ENOSYS nothing is prepended: the difference is the
    * stub, ld arch + 2 arch tests (x86_64 and x32 share one audit arch) +
    * ja + a 6-instruction x86_64/x32 block + a 3-instruction i386 block +

@@ -23,7 +23,7 @@ write_tmp (const char *text)
   int fd = mkstemp (path);
 
   assert_true (fd >= 0);
-  assert_int_equal (write (fd, text, strlen (text)), (ssize_t) strlen (text));
+  assert_int_equal (write (fd, text, strlen (text)), (ssize_t)strlen (text));
   close (fd);
   return path;
 }
@@ -38,13 +38,14 @@ test_subid_parse (void **state)
                           "alice:100000:65536\n"
                           "bob:200000:65536\n"
                           "1001:300000:10\n"
-                          "alice:400000:0\n"     /* empty: skipped */
-                          "alice:junk:5\n"       /* malformed: skipped */
+                          "alice:400000:0\n" /* empty: skipped */
+                          "alice:junk:5\n"   /* malformed: skipped */
                           "alice:500000:1000\n"
-                          "alicex:600000:5\n");  /* other user */
+                          "alicex:600000:5\n"); /* other user */
 
-  (void) state;
-  assert_int_equal (ocirun_subid_ranges (path, "alice", 1001, &r, &n, &err), 0);
+  (void)state;
+  assert_int_equal (ocirun_subid_ranges (path, "alice", 1001, &r, &n, &err),
+                    0);
   assert_int_equal (n, 3);
   assert_int_equal (r[0].start, 100000);
   assert_int_equal (r[0].count, 65536);
@@ -58,9 +59,9 @@ test_subid_parse (void **state)
   unlink (path);
   free (path);
 
-  assert_int_equal (ocirun_subid_ranges ("/nonexistent/subuid", "alice", 1,
-                                         &r, &n, &err),
-                    -1);
+  assert_int_equal (
+      ocirun_subid_ranges ("/nonexistent/subuid", "alice", 1, &r, &n, &err),
+      -1);
   assert_int_equal (err.errnum, ENOENT);
 }
 
@@ -68,10 +69,12 @@ static void
 test_subid_covers (void **state)
 {
   const struct ocirun_subid_range r[] = {
-    { 100000, 65536 }, { 165536, 100 }, { 300000, 10 },
+    { 100000, 65536 },
+    { 165536, 100 },
+    { 300000, 10 },
   };
 
-  (void) state;
+  (void)state;
   assert_true (ocirun_subid_covers (r, 3, 100000, 65536));
   assert_true (ocirun_subid_covers (r, 3, 100001, 10));
   /* Two adjacent ranges together. */
@@ -90,7 +93,7 @@ test_map_is_self (void **state)
   const struct oci_id_mapping wide[] = { { 0, 1000, 2 } };
   const struct oci_id_mapping two[] = { { 0, 1000, 1 }, { 1, 100000, 10 } };
 
-  (void) state;
+  (void)state;
   assert_true (ocirun_userns_map_is_self (self, 1, 1000));
   assert_false (ocirun_userns_map_is_self (self, 1, 1001));
   assert_false (ocirun_userns_map_is_self (wide, 1, 1000));
@@ -108,7 +111,7 @@ test_helper_failure_message (void **state)
                             "echo \"args: $*\" >&2\n"
                             "exit 3\n");
 
-  (void) state;
+  (void)state;
   assert_int_equal (chmod (script, 0700), 0);
   assert_int_equal (ocirun_rootless_run_map_helper (script, 42, m, 2, &err),
                     -1);
@@ -122,7 +125,7 @@ test_helper_failure_message (void **state)
 static void
 test_find_helper (void **state)
 {
-  (void) state;
+  (void)state;
   assert_non_null (ocirun_rootless_find_helper ("sh"));
   assert_null (ocirun_rootless_find_helper ("no-such-helper-ocirun"));
 }
