@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "libocirun/log.h"
 #include "oci-spec/config.h"
@@ -318,6 +319,21 @@ check_user_namespace (const struct oci_linux *l, struct ocirun_error *err)
   return 0;
 }
 
+/* The S_IFMT bits a linux.devices type stands for. */
+static mode_t
+device_type_ifmt (enum oci_device_type type)
+{
+  switch (type)
+    {
+    case OCI_DEVICE_BLOCK:
+      return S_IFBLK;
+    case OCI_DEVICE_FIFO:
+      return S_IFIFO;
+    default:
+      return S_IFCHR; /* c and u */
+    }
+}
+
 static int
 check_devices (const struct oci_linux *l, struct ocirun_error *err)
 {
@@ -336,7 +352,21 @@ check_devices (const struct oci_linux *l, struct ocirun_error *err)
                         oci_device_type_to_string (d->type)
                             ? oci_device_type_to_string (d->type)
                             : "?");
-      if (d->file_mode.set && d->file_mode.value > 07777)
+      /* podman writes the host node's whole st_mode (e.g. 020666) and runc
+       * and crun take the permission bits from it, so file-type bits are
+       * accepted when they name the same kind of node as `type`. */
+      if (d->file_mode.set && d->file_mode.value > 07777
+          && (d->file_mode.value & ~(uint32_t)(S_IFMT | 07777)) == 0
+          && (d->file_mode.value & S_IFMT) != device_type_ifmt (d->type))
+        return fail_at (err, path,
+                        "fileMode 0%o has file type bits that do not match "
+                        "type \"%s\"",
+                        (unsigned)d->file_mode.value,
+                        oci_device_type_to_string (d->type)
+                            ? oci_device_type_to_string (d->type)
+                            : "?");
+      if (d->file_mode.set
+          && (d->file_mode.value & ~(uint32_t)(S_IFMT | 07777)) != 0)
         return fail_at (err, path, "fileMode %u has bits beyond 07777",
                         (unsigned)d->file_mode.value);
     }

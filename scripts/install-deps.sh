@@ -3,8 +3,11 @@
 # Idempotent: packages already present are not downloaded again.
 set -eu
 
+# libpcre2-dev and libsepol-dev: the static archives libselinux.a needs
+# (the default build links the dependencies statically, see configure.ac).
 BUILD="build-essential autoconf automake libtool pkg-config git
-  libyajl-dev libseccomp-dev libcap-dev libselinux1-dev libnl-3-dev libnl-route-3-dev"
+  libyajl-dev libseccomp-dev libcap-dev libselinux1-dev libnl-3-dev libnl-route-3-dev
+  libpcre2-dev libsepol-dev"
 TEST="busybox-static bats jq python3 python3-jsonschema libcmocka-dev clang
   iproute2 uidmap time strace valgrind util-linux procps runc crun"
 

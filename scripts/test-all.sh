@@ -14,6 +14,10 @@ echo "=== build (-Wall -Wextra -Werror) ==="
 echo "=== make check: unit, integration, conformance ==="
 (cd "$top/build" && make -j1 check) || status=1
 
+echo "=== engines: podman (conmon) and containerd driving ocirun ==="
+(cd "$top/build" && make check-engines) > "$top/build/engines.tap" 2>&1 || status=1
+cat "$top/build/engines.tap"
+
 echo "=== unit tests under AddressSanitizer + UBSan ==="
 if "$top/scripts/build.sh" "$top/build-asan" --enable-sanitizers; then
   (cd "$top/build-asan" && OCIRUN_UNIT_ONLY=1 \
@@ -30,7 +34,12 @@ for log in $(grep -l -E '^:test-result: (FAIL|ERROR)' \
   grep -v -E '^(ok |# )' "${log%.trs}.log" | tail -60
 done
 
-find "$top/build" "$top/build-asan" -name '*.trs' -exec cat {} + 2>/dev/null | awk '
+# Every test counts once: automake's .trs results plus the engines' TAP.
+{ find "$top/build" "$top/build-asan" -name '*.trs' -exec cat {} + 2>/dev/null
+  sed -n -e 's/^ok [0-9]* .*# SKIP.*/:test-result: SKIP/p' \
+         -e '/# SKIP/!s/^ok [0-9]* .*/:test-result: PASS/p' \
+         -e 's/^not ok [0-9]* .*/:test-result: FAIL/p' "$top/build/engines.tap" 2>/dev/null
+} | awk '
   /^:test-result: PASS/  { p++ }
   /^:test-result: XFAIL/ { p++ }
   /^:test-result: FAIL/  { f++ }

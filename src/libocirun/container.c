@@ -359,6 +359,23 @@ recv_from_child (struct ocirun_create *cr, struct ocirun_sync_msg *m,
   return 0;
 }
 
+/* A child that failed early may be gone before our message: its ERROR
+ * (or its exit status) is the real story, not our EPIPE. */
+static int
+send_to_child (struct ocirun_create *cr, enum ocirun_sync_type type,
+               int64_t value, struct ocirun_error *err)
+{
+  struct ocirun_sync_msg m;
+
+  if (ocirun_sync_send (cr->sync_fd, type, value, err) == 0)
+    return 0;
+  if (recv_from_child (cr, &m, err) == 0)
+    return ocirun_error_set (err, EPROTO,
+                             "setup message %u refused, child sent %u",
+                             (unsigned)type, m.type);
+  return -1;
+}
+
 /* Two-stage: serve the user namespace request, learn the final pid. */
 static int
 await_stage1 (struct ocirun_create *cr, struct ocirun_error *err)
@@ -373,9 +390,7 @@ await_stage1 (struct ocirun_create *cr, struct ocirun_error *err)
       if (m.type == OCIRUN_SYNC_USERNS)
         {
           if (ocirun_ns_write_id_maps (cr->stage1, cr->c.config, err) < 0
-              || ocirun_sync_send (cr->sync_fd, OCIRUN_SYNC_USERNS_DONE, 0,
-                                   err)
-                     < 0)
+              || send_to_child (cr, OCIRUN_SYNC_USERNS_DONE, 0, err) < 0)
             return -1;
           continue;
         }
@@ -441,7 +456,7 @@ drive_setup (struct ocirun_create *cr, struct ocirun_error *err)
         return -1;
       cr->net_moved = true;
     }
-  if (ocirun_sync_send (cr->sync_fd, OCIRUN_SYNC_GO, cr->c.pid, err) < 0)
+  if (send_to_child (cr, OCIRUN_SYNC_GO, cr->c.pid, err) < 0)
     return -1;
   for (;;)
     {
@@ -455,8 +470,7 @@ drive_setup (struct ocirun_create *cr, struct ocirun_error *err)
         return ocirun_error_set (err, EPROTO, "unexpected setup message %u",
                                  m.type);
       if (run_runtime_hooks (cr, err) < 0
-          || ocirun_sync_send (cr->sync_fd, OCIRUN_SYNC_HOOKS_DONE, 0, err)
-                 < 0)
+          || send_to_child (cr, OCIRUN_SYNC_HOOKS_DONE, 0, err) < 0)
         return -1;
     }
 }

@@ -85,7 +85,6 @@ static int
 child_setup (struct exec_ctx *x, struct ocirun_error *err)
 {
   const struct oci_process *p = x->p;
-  struct ocirun_sync_msg m;
   char exe[PATH_MAX];
   char **env;
 
@@ -95,10 +94,8 @@ child_setup (struct exec_ctx *x, struct ocirun_error *err)
    * (v1 `tasks`: no global lock; cgroup2: born there by clone3). */
   if (x->c.cgroup && ocirun_cgroup_enter_self (&x->c, err) < 0)
     return -1;
-  /* GO: the runtime's part is done. */
-  if (ocirun_sync_expect (x->child_sync_fd, OCIRUN_SYNC_GO, &m, "runtime", err)
-      < 0)
-    return -1;
+  /* Nothing of the runtime's part is left after the clone: no GO to wait
+   * for (one round trip less). */
   /* Before joining a user namespace, where they would need rights over
    * the host we no longer have. */
   if (ocirun_process_set_rlimits (0, p, err) < 0
@@ -313,8 +310,6 @@ spawn (struct exec_ctx *x, struct ocirun_error *err)
       x->console_fd = -1;
     }
   ocirun_security_release (&x->c);
-  if (ocirun_sync_send (x->sync_fd, OCIRUN_SYNC_GO, x->child, err) < 0)
-    return -1;
   return ocirun_await_exec (x->sync_fd, "exec", err);
 }
 

@@ -17,6 +17,7 @@
 #include <yajl/yajl_gen.h>
 
 #include "libocirun/cleanup.h"
+#include "libocirun/test_hooks.h"
 #include "oci-spec/json_tree.h"
 
 int
@@ -169,6 +170,7 @@ ocirun_state_dir_remove (int rootfd, const char *id, int dirfd,
         }
     }
   closedir (d);
+  ocirun_test_stop_at ("delete-state-files");
   if (unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return ocirun_error_errno (err, "remove state directory of `%s`", id);
   return 0;

@@ -184,3 +184,23 @@ stat_devs () {
   [[ "$output" == *"linux.devices[0]"*"regular file"* ]]
   [ -z "$(ls -A "$ROOT")" ]
 }
+
+@test "devices: fileMode with the node's file-type bits (podman writes st_mode) is accepted" {
+  # 020666 = S_IFCHR|0666, what podman puts in linux.devices for --device.
+  config_set '.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 8630}]
+              | .process.args = ["stat", "-c", "%t:%T %a %F", "/dev/mynull"]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"1:3 666 character special file"* ]]
+}
+
+@test "devices: fileMode file-type bits that contradict the type are refused" {
+  # 060666 = S_IFBLK|0666 on a character device.
+  config_set '.linux.devices = [{"path": "/dev/mynull", "type": "c", "major": 1, "minor": 3, "fileMode": 25014}]'
+  run ocirun run -b "$BUNDLE" "$(new_id)"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ "$output" == *'linux.devices[0]: fileMode 060666 has file type bits that do not match type "c"'* ]]
+  [ -z "$(ls "$ROOT")" ]
+}
