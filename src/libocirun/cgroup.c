@@ -181,15 +181,22 @@ ocirun_cgroup_create (struct ocirun_container *c, struct ocirun_error *err)
                                     (unsigned)geteuid ());
       return -1;
     }
-  cg_forget_made (cg);
   c->cgroup = cg;
   /* Persist right away when the state dir exists: a crash between here
-   * and the engine's save must not leak the directories. */
-  if (c->state_dir && access (c->state_dir, W_OK) == 0)
+   * and the engine's save must not leak the directories.  Without that
+   * record nothing could find them again, so a failed save (EMFILE,
+   * ENOSPC) undoes them: the fds for the child go first, they may be
+   * what ran short. */
+  if (c->state_dir && access (c->state_dir, W_OK) == 0
+      && ocirun_cgroup_save (c, err) < 0)
     {
-      struct ocirun_error ignored;
-      ocirun_cgroup_save (c, &ignored);
+      close_enter_fds (cg);
+      cg_rollback_made (cg);
+      ocirun_cgroup_free (cg);
+      c->cgroup = NULL;
+      return -1;
     }
+  cg_forget_made (cg);
   return 0;
 }
 
@@ -367,6 +374,15 @@ ocirun_cgroup_destroy (struct ocirun_container *c, struct ocirun_error *err)
     {
       if (ocirun_cgroup_load (c, err) < 0)
         return err->errnum == ENOENT ? 0 : -1;
+    }
+  /* The fds kept for entering are of no use any more, and killing and
+   * removing needs a few of its own: a create aborted for EMFILE must
+   * still be able to undo its cgroup. */
+  close_enter_fds (c->cgroup);
+  if (c->cgroup->clone_fd >= 0)
+    {
+      close (c->cgroup->clone_fd);
+      c->cgroup->clone_fd = -1;
     }
   if (c->cgroup->ops->kill_all (c->cgroup, err) < 0)
     return ocirun_error_prefix (err, "delete cgroup");

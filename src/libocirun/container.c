@@ -39,6 +39,7 @@ ocirun_create_init (struct ocirun_create *cr)
   memset (cr, 0, sizeof *cr);
   cr->rootfd = cr->dirfd = cr->sync_fd = cr->child_sync_fd = -1;
   cr->start_fd = cr->console_fd = cr->console_parent_fd = cr->pidfd = -1;
+  cr->state_pathfd = -1;
   cr->c.sync_fd = -1;
   cr->c.seccomp_notify_fd = -1;
 }
@@ -221,6 +222,10 @@ make_start_socket (struct ocirun_create *cr, struct ocirun_error *err)
   if (listen (fd, 16) < 0)
     return ocirun_error_errno (err, "listen on the start socket");
   cr->start_fd = steal_fd (&fd);
+  /* A separate open file: the flock of dirfd must not travel along. */
+  cr->state_pathfd = openat (cr->dirfd, ".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (cr->state_pathfd < 0)
+    return ocirun_error_errno (err, "open the state directory");
   return 0;
 }
 
@@ -281,6 +286,7 @@ spawn (struct ocirun_create *cr, struct ocirun_error *err)
   a->plan = &cr->plan;
   a->sync_fd = cr->child_sync_fd;
   a->start_fd = cr->start_fd;
+  a->state_dirfd = cr->state_pathfd;
   a->console_fd = cr->console_fd;
   a->listen_fds = listen;
   a->keep_fds = listen + cr->c.opts.preserve_fds;
@@ -532,6 +538,24 @@ ocirun_create_spawn (struct ocirun_create *cr, struct ocirun_error *err)
   return commit_created (cr, err);
 }
 
+/* Close our fds; the state directory's (rootfd, dirfd: its lock) only
+ * with state_too. */
+static void
+close_fds (struct ocirun_create *cr, bool state_too)
+{
+  int *fds[] = { &cr->sync_fd,      &cr->child_sync_fd,     &cr->start_fd,
+                 &cr->console_fd,   &cr->console_parent_fd, &cr->pidfd,
+                 &cr->state_pathfd, &cr->rootfd,            &cr->dirfd };
+  size_t n = sizeof fds / sizeof fds[0] - (state_too ? 0 : 2);
+
+  for (size_t i = 0; i < n; i++)
+    if (*fds[i] >= 0)
+      {
+        close (*fds[i]);
+        *fds[i] = -1;
+      }
+}
+
 /* Undo everything create did, in reverse. */
 void
 ocirun_create_abort (struct ocirun_create *cr)
@@ -554,11 +578,32 @@ ocirun_create_abort (struct ocirun_create *cr)
       c->pid = 0;
     }
   ocirun_security_release (c);
+  /* Free every fd we can spare: running out of them may be why we are
+   * here, and removing the cgroup needs a few. */
+  close_fds (cr, false);
+  /* rootfd too (the directory goes by path below): one more fd for the
+   * cgroup's state file. */
+  if (cr->rootfd >= 0)
+    {
+      close (cr->rootfd);
+      cr->rootfd = -1;
+    }
+  /* The cgroup object holds an fd per hierarchy for the child; from its
+   * state file (saved now if create could not: fds were short), destroy
+   * works without them. */
+  if (c->cgroup && cr->dirfd >= 0
+      && (ocirun_cgroup_save (c, &e2) == 0 || true)
+      && faccessat (cr->dirfd, "cgroup", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+    {
+      ocirun_cgroup_free (c->cgroup);
+      c->cgroup = NULL;
+    }
   if (cr->cgroup_made && ocirun_cgroup_destroy (c, &e2) < 0)
     ocirun_log_error (&e2);
   cr->cgroup_made = false;
   if (cr->state_dir_made
-      && ocirun_state_dir_remove (cr->rootfd, c->id, cr->dirfd, &e2) < 0)
+      && ocirun_state_dir_remove (AT_FDCWD, c->state_dir, cr->dirfd, &e2)
+             < 0)
     ocirun_log_error (&e2);
   cr->state_dir_made = false;
 }
@@ -566,17 +611,7 @@ ocirun_create_abort (struct ocirun_create *cr)
 void
 ocirun_create_release (struct ocirun_create *cr)
 {
-  int *fds[] = {
-    &cr->rootfd,   &cr->dirfd,      &cr->sync_fd,           &cr->child_sync_fd,
-    &cr->start_fd, &cr->console_fd, &cr->console_parent_fd, &cr->pidfd
-  };
-
-  for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
-    if (*fds[i] >= 0)
-      {
-        close (*fds[i]);
-        *fds[i] = -1;
-      }
+  close_fds (cr, true);
   if (cr->plan_built)
     ocirun_ns_plan_release (&cr->plan);
   cr->plan_built = false;

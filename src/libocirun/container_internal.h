@@ -30,6 +30,7 @@ struct ocirun_create
   int sync_fd; /* our end of the setup socket */
   int child_sync_fd;
   int start_fd;          /* listening start.sock (create only) */
+  int state_pathfd;      /* O_PATH state dir for the child (create only) */
   int console_fd;        /* the child's console socket */
   int console_parent_fd; /* foreground terminal: master arrives here */
   int pidfd;             /* of the container process (fast path) */

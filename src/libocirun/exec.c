@@ -191,6 +191,8 @@ check_status (struct exec_ctx *x, struct ocirun_error *err)
     return ocirun_error_set (
         err, 0, "cannot exec in container `%s`: it is paused", id);
   x->pidfd = ocirun_open_pidfd (x->st->pid, x->st->pid_start);
+  if (x->pidfd < 0 && errno != ESRCH && errno != ENOENT)
+    return ocirun_error_errno (err, "cannot exec in container `%s`", id);
   if (x->pidfd < 0)
     return ocirun_error_set (
         err, 0, "cannot exec in container `%s`: it is stopped", id);

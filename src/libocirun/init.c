@@ -329,6 +329,13 @@ init_setup (struct ocirun_init_args *a, struct ocirun_error *err)
   if (conn < 0)
     return -1;
   report_fd = conn;
+  if (a->state_dirfd >= 0)
+    {
+      /* Started: the state dir now tells "running" by itself. */
+      unlinkat (a->state_dirfd, OCIRUN_START_SOCKET, 0);
+      close (a->state_dirfd);
+      a->state_dirfd = -1;
+    }
   if (c->config->hooks && c->config->hooks->start_container_len > 0)
     {
       cleanup_free char *json = NULL;

@@ -20,6 +20,9 @@ struct ocirun_init_args
   const struct ocirun_ns_plan *plan;
   int sync_fd;      /* child end of the setup socketpair */
   int start_fd;     /* listening start.sock (create), -1: START on sync_fd */
+  int state_dirfd;  /* create: O_PATH fd of the state dir (no lock), to
+                       remove start.sock once started: from then on the
+                       state dir says "running" even if `start` dies */
   int console_fd;   /* connected console socket, -1 without a terminal */
   int listen_fds;   /* LISTEN_FDS passed through (socket activation) */
   int keep_fds;     /* listen_fds + --preserve-fds */

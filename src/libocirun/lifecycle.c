@@ -47,9 +47,11 @@ ocirun_read_state (int dirfd, const char *id, struct ocirun_state **s,
 {
   if (ocirun_state_read (dirfd, s, err) < 0)
     {
+      /* No state.json: a create that died before writing it, or a delete
+       * removing it right now.  Either way there is no container to
+       * talk about (delete --force still cleans the directory). */
       if (err->errnum == ENOENT)
-        return ocirun_error_set (err, 0, "container `%s` is being created",
-                                 id);
+        return ocirun_error_set (err, 0, "container `%s` does not exist", id);
       return ocirun_error_prefix (err, "container `%s`", id);
     }
   return 0;
@@ -171,14 +173,17 @@ ocirun_container_start (const char *root, const char *id,
   ocirun_test_stop_at ("start-after-signal");
   unlinkat (dirfd, OCIRUN_START_SOCKET, 0);
   s->status = OCI_STATUS_RUNNING;
+  /* The process runs now whatever happens to this write, and the state
+   * dir already says so (start.sock is gone): failing `start` here would
+   * be the lie. */
   if (ocirun_state_write (dirfd, s, err) < 0)
-    return -1;
+    ocirun_log (OCIRUN_LOG_WARNING, "container `%s` started, but: %s", id,
+                err->msg);
   ocirun_run_poststart (s);
   return 0;
 }
 
-/* ---- state ---------------------------------------------------------------
- */
+/* ---- state ------------------------------------------------------------ */
 
 /* "paused" comes from the freezer, not from our state file. */
 static const char *
@@ -282,6 +287,9 @@ ocirun_container_kill (const char *root, const char *id, int signo, bool all,
   if (st != OCI_STATUS_CREATED && st != OCI_STATUS_RUNNING)
     return ocirun_error_set (err, 0, "container `%s` is not running", id);
   pidfd = ocirun_open_pidfd (s->pid, s->pid_start);
+  /* Only ESRCH means gone: EMFILE and the like are ours to report. */
+  if (pidfd < 0 && errno != ESRCH)
+    return ocirun_error_errno (err, "container `%s`: open pidfd", id);
   if (pidfd < 0)
     return ocirun_error_set (err, 0, "container `%s` is not running", id);
   if (syscall (SYS_pidfd_send_signal, pidfd, signo, NULL, 0) < 0)
@@ -303,7 +311,11 @@ kill_and_wait (struct ocirun_container *c, const struct ocirun_state *s,
   struct pollfd pfd;
 
   if (pidfd < 0)
-    return 0;
+    return errno == ESRCH ? 0
+                          : ocirun_error_errno (err,
+                                                "open pidfd of container "
+                                                "process %d",
+                                                s->pid);
   if (syscall (SYS_pidfd_send_signal, pidfd, SIGKILL, NULL, 0) < 0
       && errno != ESRCH)
     return ocirun_error_errno (err, "kill container process %d", s->pid);
@@ -347,7 +359,11 @@ ocirun_delete_locked (int rootfd, int dirfd, const char *root, const char *id,
   enum oci_status st = OCI_STATUS_STOPPED;
   int r;
 
-  if (ocirun_state_read (dirfd, &s, err) < 0 && err->errnum != ENOENT)
+  /* Without state.json (create died early) or with a corrupt one, --force
+   * still removes what can be found: the cgroup (it knows its own paths,
+   * and kills what runs there) and the directory. */
+  if (ocirun_state_read (dirfd, &s, err) < 0 && err->errnum != ENOENT
+      && !force)
     return ocirun_error_prefix (err, "container `%s`", id);
   if (s)
     st = ocirun_state_status (s);
@@ -481,9 +497,14 @@ ocirun_container_list (const char *root, struct ocirun_list_entry **out,
   *n = 0;
   if (ocirun_state_root_open (root, false, &rootfd, err) < 0)
     return err->errnum == ENOENT ? 0 : -1;
-  d = fdopendir (dup (rootfd));
-  if (d == NULL)
-    return ocirun_error_errno (err, "read state root `%s`", root);
+  int fd = dup (rootfd);
+  if (fd < 0 || (d = fdopendir (fd)) == NULL)
+    {
+      int saved = errno;
+      if (fd >= 0)
+        close (fd);
+      return ocirun_error_set (err, saved, "read state root `%s`", root);
+    }
   while ((de = readdir (d)) != NULL)
     {
       struct ocirun_error e2;
@@ -498,11 +519,23 @@ ocirun_container_list (const char *root, struct ocirun_list_entry **out,
           v = nv;
         }
       memset (&v[len], 0, sizeof v[len]);
-      /* Containers being created or deleted meanwhile are skipped. */
+      /* Containers being created or deleted meanwhile are skipped, and
+       * a corrupt one must not hide the others; running out of fds or
+       * memory is an error, not an empty list. */
       if (list_one (root, rootfd, de->d_name, &v[len], &e2) == 0)
         len++;
       else
-        entry_clear (&v[len]);
+        {
+          entry_clear (&v[len]);
+          if (e2.errnum == EMFILE || e2.errnum == ENFILE
+              || e2.errnum == ENOMEM)
+            {
+              *err = e2;
+              closedir (d);
+              ocirun_list_free (v, len);
+              return -1;
+            }
+        }
     }
   closedir (d);
   if (len > 1)

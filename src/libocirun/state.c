@@ -7,11 +7,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
@@ -97,13 +99,16 @@ ocirun_state_dir_create (int rootfd, const char *id, int *dirfd,
       return ocirun_error_errno (err, "create state directory of `%s`", id);
     }
   int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-  if (fd < 0)
-    return ocirun_error_errno (err, "open state directory of `%s`", id);
-  /* Nobody else can hold it yet: the directory is brand new. */
-  if (flock (fd, LOCK_EX) < 0)
+  /* Nobody else can hold the lock yet: the directory is brand new. */
+  if (fd < 0 || flock (fd, LOCK_EX) < 0)
     {
-      close (fd);
-      return ocirun_error_errno (err, "lock state directory of `%s`", id);
+      int saved = errno;
+      /* Made by us, unusable by us: leave nothing behind (EMFILE...). */
+      if (fd >= 0)
+        close (fd);
+      unlinkat (rootfd, id, AT_REMOVEDIR);
+      return ocirun_error_set (err, saved, "open state directory of `%s`",
+                               id);
     }
   *dirfd = fd;
   return 0;
@@ -144,32 +149,42 @@ int
 ocirun_state_dir_remove (int rootfd, const char *id, int dirfd,
                          struct ocirun_error *err)
 {
-  int fd = dup (dirfd);
-  DIR *d;
-  struct dirent *de;
+  /* getdents on dirfd itself: cleanup must work even when no fd is left
+   * to open (EMFILE is one of the reasons we may be cleaning up).  Passes
+   * repeat until one removes nothing: unlinking while reading is fine,
+   * but a later batch is then read again from the start. */
+  char buf[4096] __attribute__ ((aligned (8)));
+  bool removed = true;
 
-  if (fd < 0)
-    return ocirun_error_errno (err, "dup state directory fd");
-  d = fdopendir (fd);
-  if (d == NULL)
+  while (removed)
     {
-      close (fd);
-      return ocirun_error_errno (err, "read state directory of `%s`", id);
+      long n;
+
+      removed = false;
+      if (lseek (dirfd, 0, SEEK_SET) < 0)
+        return ocirun_error_errno (err, "read state directory of `%s`", id);
+      while ((n = syscall (SYS_getdents64, dirfd, buf, sizeof buf)) > 0)
+        for (long off = 0; off < n;)
+          {
+            struct dirent64 *de = (struct dirent64 *)(buf + off);
+
+            off += de->d_reclen;
+            /* state.json goes last: readers never see a half-removed
+             * container as anything but complete or gone. */
+            if (strcmp (de->d_name, ".") == 0
+                || strcmp (de->d_name, "..") == 0
+                || strcmp (de->d_name, OCIRUN_STATE_FILE) == 0)
+              continue;
+            if (unlinkat (dirfd, de->d_name, 0) < 0 && errno != ENOENT)
+              return ocirun_error_errno (err, "remove `%s` of container `%s`",
+                                         de->d_name, id);
+            removed = true;
+          }
+      if (n < 0)
+        return ocirun_error_errno (err, "read state directory of `%s`", id);
     }
-  rewinddir (d);
-  while ((de = readdir (d)) != NULL)
-    {
-      if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0)
-        continue;
-      if (unlinkat (dirfd, de->d_name, 0) < 0 && errno != ENOENT)
-        {
-          int saved = errno;
-          closedir (d);
-          return ocirun_error_set (err, saved, "remove `%s` of container `%s`",
-                                   de->d_name, id);
-        }
-    }
-  closedir (d);
+  if (unlinkat (dirfd, OCIRUN_STATE_FILE, 0) < 0 && errno != ENOENT)
+    return ocirun_error_errno (err, "remove state of `%s`", id);
   ocirun_test_stop_at ("delete-state-files");
   if (unlinkat (rootfd, id, AT_REMOVEDIR) < 0 && errno != ENOENT)
     return ocirun_error_errno (err, "remove state directory of `%s`", id);
@@ -591,6 +606,10 @@ ocirun_state_read (int dirfd, struct ocirun_state **out,
       return ocirun_error_set (err, EINVAL, OCIRUN_STATE_FILE ": corrupt");
     }
   oci_json_free (root);
+  if (s->status == OCI_STATUS_CREATED)
+    s->start_pending = faccessat (dirfd, OCIRUN_START_SOCKET, F_OK,
+                                  AT_SYMLINK_NOFOLLOW)
+                       == 0;
   *out = s;
   return 0;
 }
@@ -699,8 +718,18 @@ ocirun_pid_is (pid_t pid, unsigned long long start)
   unsigned long long st;
   char state;
 
-  if (pid <= 0 || ocirun_proc_stat (pid, &st, &state) < 0)
+  if (pid <= 0)
     return false;
+  if (ocirun_proc_stat (pid, &st, &state) < 0)
+    {
+      /* Only a missing /proc entry means dead.  Unable to look (EMFILE,
+       * ENOMEM), a running container must not be reported stopped: ask
+       * the kernel whether the pid exists at all, which needs no fd (the
+       * start time then goes unchecked). */
+      if (errno == ENOENT || errno == ESRCH)
+        return false;
+      return kill (pid, 0) == 0 || errno == EPERM;
+    }
   if (state == 'Z' || state == 'X' || state == 'x')
     return false;
   return st == start;
@@ -715,6 +744,9 @@ ocirun_state_status (const struct ocirun_state *s)
       return ocirun_pid_is (s->creator, s->creator_start) ? OCI_STATUS_CREATING
                                                           : OCI_STATUS_STOPPED;
     case OCI_STATUS_CREATED:
+      if (!ocirun_pid_is (s->pid, s->pid_start))
+        return OCI_STATUS_STOPPED;
+      return s->start_pending ? OCI_STATUS_CREATED : OCI_STATUS_RUNNING;
     case OCI_STATUS_RUNNING:
       return ocirun_pid_is (s->pid, s->pid_start) ? s->status
                                                   : OCI_STATUS_STOPPED;

@@ -49,6 +49,8 @@ struct ocirun_state
   struct oci_hook *poststop;
   size_t poststop_len;
   char *owner; /* not stored: `list` fills it from the directory's uid */
+  bool start_pending; /* not stored: read sets it when start.sock exists,
+                         i.e. the process has not exec'd yet */
 };
 
 /* Output shapes of the OCI state document. */
@@ -77,7 +79,9 @@ int ocirun_state_dir_create (int rootfd, const char *id, int *dirfd,
 int ocirun_state_dir_open (int rootfd, const char *id, int lock, int *dirfd,
                            struct ocirun_error *err);
 
-/* Remove every file of the directory, then the directory. */
+/* Remove every file of the directory (state.json last), then the
+ * directory: `id` relative to rootfd (AT_FDCWD with a path works too).
+ * Opens no fd: it works when none are left. */
 int ocirun_state_dir_remove (int rootfd, const char *id, int dirfd,
                              struct ocirun_error *err);
 
@@ -87,8 +91,9 @@ int ocirun_state_write_file (int dirfd, const char *name, const char *data,
 
 int ocirun_state_write (int dirfd, const struct ocirun_state *s,
                         struct ocirun_error *err);
-/* ENOENT (no state.json yet: create crashed early) is reported with
- * errnum ENOENT so that delete can still clean up. */
+/* ENOENT (no state.json yet: create crashed early, or a delete is
+ * removing it) is reported with errnum ENOENT so that delete can still
+ * clean up. */
 int ocirun_state_read (int dirfd, struct ocirun_state **out,
                        struct ocirun_error *err);
 void ocirun_state_free (struct ocirun_state *s);
@@ -96,7 +101,10 @@ void ocirun_state_freep (struct ocirun_state **s);
 #define cleanup_state __attribute__ ((cleanup (ocirun_state_freep)))
 
 /* The live status: the committed one, or `stopped` when the process (or
- * the creator, while creating) is gone or is not the one recorded. */
+ * the creator, while creating) is gone or is not the one recorded;
+ * `running` for a committed `created` whose process already removed its
+ * start.sock on the way to execve (a `start` killed before it could
+ * write "running" must not leave a lie behind). */
 enum oci_status ocirun_state_status (const struct ocirun_state *s);
 
 /* The state document for `status` (which may differ from s->status, e.g.

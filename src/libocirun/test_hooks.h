@@ -18,7 +18,8 @@
  *   start-before-signal  start: before the start request is sent
  *   start-after-signal   start: the process exec'd, state.json not updated
  *   delete-after-kill    delete: process killed, cgroup and state left
- *   delete-after-cgroup  delete: cgroup removed, state directory left */
+ *   delete-after-cgroup  delete: cgroup removed, state directory left
+ *   delete-state-files   the state directory emptied, not yet removed */
 #ifndef OCIRUN_TEST_HOOKS_H
 #define OCIRUN_TEST_HOOKS_H
 

@@ -106,15 +106,16 @@ EOF
 }
 
 @test "exec: 20 concurrent execs all succeed" {
+  # Wait on our own pids: `jobs -p` also lists bats' timeout watcher.
+  local pids=() fails=0 i code
   for i in $(seq 20); do
     ocirun exec "$ID" sh -c "echo $i > /tmp/c$i; exit $((i % 7))" &
+    pids[$i]=$!
   done
-  local fails=0 i=0
-  for job in $(jobs -p); do
-    i=$((i + 1))
-    local code=0
-    wait "$job" || code=$?
-    [ "$code" -lt 7 ] || fails=$((fails + 1))
+  for i in $(seq 20); do
+    code=0
+    wait "${pids[$i]}" || code=$?
+    [ "$code" -eq $((i % 7)) ] || { echo "exec $i exited $code"; fails=$((fails + 1)); }
   done
   [ "$fails" -eq 0 ]
   for i in $(seq 20); do

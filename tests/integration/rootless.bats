@@ -188,7 +188,8 @@ nothing_left () {
   rl_detached run -d --bundle "$BUNDLE" "$ID"
   rl exec -d "$ID" sleep 99 </dev/null >/dev/null 2>&1
   local pids
-  pids=$(pgrep -U "$RL_USER" -x sleep | wc -l)
+  # live ones: the host's init may not have reaped earlier zombies yet
+  pids=$(ps -o stat=,comm= -U "$RL_USER" | awk '$1 !~ /^Z/ && $2 == "sleep"' | wc -l)
   echo "sleeps: $pids"
   [ "$pids" -eq 2 ]
   run rl kill --all "$ID" KILL
