@@ -816,10 +816,23 @@ main (void)
     cmocka_unit_test (test_load_kill),
     cmocka_unit_test (test_default_profile),
     cmocka_unit_test (test_enosys_stub),
+    cmocka_unit_test (test_notify_listener),
+    /* Last: left out below when the reference profiles are absent. */
     cmocka_unit_test (test_reference_moby),
     cmocka_unit_test (test_reference_containers_common),
-    cmocka_unit_test (test_notify_listener),
   };
+  size_t n = sizeof tests / sizeof tests[0];
+  const char *ref = getenv ("OCI_SECCOMP_REFERENCE_DIR");
+  char probe[4096];
 
-  return cmocka_run_group_tests (tests, NULL, NULL);
+  /* cmocka's skip() prints "not ok # SKIP", which automake's TAP driver
+   * counts as a failure: leave the cases out and say why instead. */
+  snprintf (probe, sizeof probe, "%s/moby-default.json",
+            ref ? ref : "../shared/reference/seccomp");
+  if (access (probe, R_OK) < 0)
+    {
+      printf ("# SKIP 2 reference-profile tests: %s not found\n", probe);
+      n -= 2;
+    }
+  return _cmocka_run_group_tests ("tests", tests, n, NULL, NULL);
 }
