@@ -12,12 +12,12 @@
 
 struct ocirun_global_options
 {
-  const char *root;          /* state root: --root, else default */
-  const char *log;           /* --log FILE, NULL for stderr */
+  const char *root; /* state root: --root, else default */
+  const char *log;  /* --log FILE, NULL for stderr */
   enum ocirun_log_format log_format;
   bool debug;
   bool systemd_cgroup;
-  bool rootless_auto;        /* not root: state under $XDG_RUNTIME_DIR */
+  bool rootless_auto; /* not root: state under $XDG_RUNTIME_DIR */
 };
 
 typedef int (*ocirun_command_fn) (struct ocirun_global_options *g, int argc,

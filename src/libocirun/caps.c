@@ -101,7 +101,7 @@ ocirun_caps_validate (const struct oci_capabilities *caps, const char *what,
    * mapped to a kernel capability MUST be logged as a warning and the
    * runtime SHOULD NOT fail; runc and crun both continue. The warning names
    * the JSON path so the typo is easy to find. */
-  (void) err;
+  (void)err;
   cap_lists (caps, &unused, lists);
   for (int l = 0; l < 5; l++)
     for (size_t i = 0; i < lists[l].len; i++)

@@ -10,7 +10,7 @@
 void
 ocirun_freep (void *p)
 {
-  free (*(void **) p);
+  free (*(void **)p);
 }
 
 void

@@ -27,7 +27,7 @@ void ocirun_strvfreep (char ***v);
 static inline void *
 steal_pointer (void *pp)
 {
-  void **p = (void **) pp;
+  void **p = (void **)pp;
   void *r = *p;
   *p = NULL;
   return r;

@@ -543,9 +543,15 @@ ocirun_create_spawn (struct ocirun_create *cr, struct ocirun_error *err)
 static void
 close_fds (struct ocirun_create *cr, bool state_too)
 {
-  int *fds[] = { &cr->sync_fd,      &cr->child_sync_fd,     &cr->start_fd,
-                 &cr->console_fd,   &cr->console_parent_fd, &cr->pidfd,
-                 &cr->state_pathfd, &cr->rootfd,            &cr->dirfd };
+  int *fds[] = { &cr->sync_fd,
+                 &cr->child_sync_fd,
+                 &cr->start_fd,
+                 &cr->console_fd,
+                 &cr->console_parent_fd,
+                 &cr->pidfd,
+                 &cr->state_pathfd,
+                 &cr->rootfd,
+                 &cr->dirfd };
   size_t n = sizeof fds / sizeof fds[0] - (state_too ? 0 : 2);
 
   for (size_t i = 0; i < n; i++)
@@ -591,8 +597,7 @@ ocirun_create_abort (struct ocirun_create *cr)
   /* The cgroup object holds an fd per hierarchy for the child; from its
    * state file (saved now if create could not: fds were short), destroy
    * works without them. */
-  if (c->cgroup && cr->dirfd >= 0
-      && (ocirun_cgroup_save (c, &e2) == 0 || true)
+  if (c->cgroup && cr->dirfd >= 0 && (ocirun_cgroup_save (c, &e2) == 0 || true)
       && faccessat (cr->dirfd, "cgroup", F_OK, AT_SYMLINK_NOFOLLOW) == 0)
     {
       ocirun_cgroup_free (c->cgroup);
@@ -602,8 +607,7 @@ ocirun_create_abort (struct ocirun_create *cr)
     ocirun_log_error (&e2);
   cr->cgroup_made = false;
   if (cr->state_dir_made
-      && ocirun_state_dir_remove (AT_FDCWD, c->state_dir, cr->dirfd, &e2)
-             < 0)
+      && ocirun_state_dir_remove (AT_FDCWD, c->state_dir, cr->dirfd, &e2) < 0)
     ocirun_log_error (&e2);
   cr->state_dir_made = false;
 }

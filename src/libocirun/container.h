@@ -57,8 +57,8 @@
 /* What the CLI asked for, per operation. */
 struct ocirun_runtime_options
 {
-  const char *root;           /* state root, e.g. /run/ocirun */
-  const char *bundle;         /* as given; container.bundle is absolute */
+  const char *root;   /* state root, e.g. /run/ocirun */
+  const char *bundle; /* as given; container.bundle is absolute */
   const char *pid_file;
   const char *console_socket;
   int preserve_fds;
@@ -81,10 +81,10 @@ struct ocirun_container
   struct ocirun_runtime_options opts;
 
   /* --- engine --- */
-  char *rootfs;     /* absolute host path of root.path */
-  pid_t pid;        /* container process, host pid namespace */
-  int sync_fd;      /* setup socket end of this process, -1 if none */
-  bool new_userns;  /* a user namespace is created (not joined) */
+  char *rootfs;    /* absolute host path of root.path */
+  pid_t pid;       /* container process, host pid namespace */
+  int sync_fd;     /* setup socket end of this process, -1 if none */
+  bool new_userns; /* a user namespace is created (not joined) */
   bool new_pidns;
   bool new_mountns;
   bool new_netns;

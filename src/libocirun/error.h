@@ -40,6 +40,7 @@ const char *ocirun_error_text (const struct ocirun_error *err, char *buf,
                                size_t len);
 
 /* Convenience: set from errno at the call site. */
-#define ocirun_error_errno(err, ...) ocirun_error_set ((err), errno, __VA_ARGS__)
+#define ocirun_error_errno(err, ...)                                          \
+  ocirun_error_set ((err), errno, __VA_ARGS__)
 
 #endif

@@ -2,6 +2,7 @@
 #ifndef OCIRUN_FEATURES_FLAGS_H
 #define OCIRUN_FEATURES_FLAGS_H
 
-#define OCIRUN_FEATURE_LINE "+SECCOMP +SELINUX +APPARMOR +CAP +YAJL +NL +CGROUP +IDMAP"
+#define OCIRUN_FEATURE_LINE                                                   \
+  "+SECCOMP +SELINUX +APPARMOR +CAP +YAJL +NL +CGROUP +IDMAP"
 
 #endif

@@ -13,7 +13,8 @@ static int log_fd = 2;
 static enum ocirun_log_format log_format = OCIRUN_LOG_TEXT;
 static bool log_debug = false;
 
-static const char *const level_names[] = { "error", "warning", "info", "debug" };
+static const char *const level_names[]
+    = { "error", "warning", "info", "debug" };
 
 int
 ocirun_log_init (const char *path, enum ocirun_log_format format, bool debug,
@@ -50,18 +51,18 @@ json_escape (char *out, size_t cap, const char *s)
 
   for (; *s && n + 7 < cap; s++)
     {
-      unsigned char c = (unsigned char) *s;
+      unsigned char c = (unsigned char)*s;
       if (c == '"' || c == '\\')
         {
           out[n++] = '\\';
-          out[n++] = (char) c;
+          out[n++] = (char)c;
         }
       else if (c == '\n')
-        n += (size_t) snprintf (out + n, cap - n, "\\n");
+        n += (size_t)snprintf (out + n, cap - n, "\\n");
       else if (c < 0x20)
-        n += (size_t) snprintf (out + n, cap - n, "\\u%04x", c);
+        n += (size_t)snprintf (out + n, cap - n, "\\u%04x", c);
       else
-        out[n++] = (char) c;
+        out[n++] = (char)c;
     }
   out[n] = '\0';
   return n;
@@ -78,7 +79,7 @@ write_all (int fd, const char *buf, size_t len)
       if (w <= 0)
         return;
       buf += w;
-      len -= (size_t) w;
+      len -= (size_t)w;
     }
 }
 
@@ -92,7 +93,7 @@ format_time (char *buf, size_t len)
   clock_gettime (CLOCK_REALTIME, &now);
   gmtime_r (&now.tv_sec, &tm);
   strftime (ts, sizeof ts, "%Y-%m-%dT%H:%M:%S", &tm);
-  snprintf (buf, len, "%s.%09ldZ", ts, (long) now.tv_nsec);
+  snprintf (buf, len, "%s.%09ldZ", ts, (long)now.tv_nsec);
 }
 
 /* Three shapes: JSON lines (--log-format=json), runc's logfmt-like

@@ -36,12 +36,12 @@ void ocirun_log (enum ocirun_log_level level, const char *fmt, ...)
 /* Log an error object at error level. */
 void ocirun_log_error (const struct ocirun_error *err);
 
-#define ocirun_debug(...)                                                    \
-  do                                                                         \
-    {                                                                        \
-      if (ocirun_log_debug_enabled ())                                       \
-        ocirun_log (OCIRUN_LOG_DEBUG, __VA_ARGS__);                          \
-    }                                                                        \
+#define ocirun_debug(...)                                                     \
+  do                                                                          \
+    {                                                                         \
+      if (ocirun_log_debug_enabled ())                                        \
+        ocirun_log (OCIRUN_LOG_DEBUG, __VA_ARGS__);                           \
+    }                                                                         \
   while (0)
 #define ocirun_warn(...) ocirun_log (OCIRUN_LOG_WARNING, __VA_ARGS__)
 

@@ -107,8 +107,7 @@ ocirun_state_dir_create (int rootfd, const char *id, int *dirfd,
       if (fd >= 0)
         close (fd);
       unlinkat (rootfd, id, AT_REMOVEDIR);
-      return ocirun_error_set (err, saved, "open state directory of `%s`",
-                               id);
+      return ocirun_error_set (err, saved, "open state directory of `%s`", id);
     }
   *dirfd = fd;
   return 0;
@@ -171,8 +170,7 @@ ocirun_state_dir_remove (int rootfd, const char *id, int dirfd,
             off += de->d_reclen;
             /* state.json goes last: readers never see a half-removed
              * container as anything but complete or gone. */
-            if (strcmp (de->d_name, ".") == 0
-                || strcmp (de->d_name, "..") == 0
+            if (strcmp (de->d_name, ".") == 0 || strcmp (de->d_name, "..") == 0
                 || strcmp (de->d_name, OCIRUN_STATE_FILE) == 0)
               continue;
             if (unlinkat (dirfd, de->d_name, 0) < 0 && errno != ENOENT)
@@ -607,9 +605,9 @@ ocirun_state_read (int dirfd, struct ocirun_state **out,
     }
   oci_json_free (root);
   if (s->status == OCI_STATUS_CREATED)
-    s->start_pending = faccessat (dirfd, OCIRUN_START_SOCKET, F_OK,
-                                  AT_SYMLINK_NOFOLLOW)
-                       == 0;
+    s->start_pending
+        = faccessat (dirfd, OCIRUN_START_SOCKET, F_OK, AT_SYMLINK_NOFOLLOW)
+          == 0;
   *out = s;
   return 0;
 }

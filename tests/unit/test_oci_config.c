@@ -134,7 +134,7 @@ expected_validate_error (const char *file)
 static void
 test_good_configs (void **state)
 {
-  (void) state;
+  (void)state;
   char *dir = path_join (schema_dir, "test/config", "good");
   char **files = list_json (dir);
   assert_non_null (files[0]);
@@ -186,7 +186,7 @@ test_bad_configs (void **state)
       "linux-rdma.json: linux.resources.rdma.mlx5_1.hcaHandles: expected "
       "an unsigned integer, got \"not a uint32\"" },
   };
-  (void) state;
+  (void)state;
   char *dir = path_join (schema_dir, "test/config", "bad");
   char **files = list_json (dir);
   size_t n = 0;
@@ -224,7 +224,7 @@ test_bad_configs (void **state)
 static void
 test_state_examples (void **state)
 {
-  (void) state;
+  (void)state;
   struct ocirun_error err = { 0 };
   struct oci_state *s = NULL;
   char *good = path_join (schema_dir, "test/state/good", "spec-example.json");
@@ -265,7 +265,7 @@ test_state_examples (void **state)
 static void
 test_features_examples (void **state)
 {
-  (void) state;
+  (void)state;
   char *dir = path_join (schema_dir, "test/features", "good");
   char **files = list_json (dir);
   assert_non_null (files[0]);
