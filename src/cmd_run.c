@@ -4,34 +4,17 @@
 #include <stdlib.h>
 
 #include "commands.h"
+#include "create_options.h"
 #include "libocirun/engine.h"
-
-int cmd_create_parse_option (int c, const char *cmd,
-                             struct ocirun_runtime_options *opts);
 
 enum
 {
   OPT_DETACH = 'd',
-  OPT_BUNDLE = 'b',
-  OPT_PID_FILE = 256, /* same values as cmd_create.c */
-  OPT_CONSOLE_SOCKET,
-  OPT_PRESERVE_FDS,
-  OPT_NO_PIVOT,
-  OPT_NO_NEW_KEYRING,
-  OPT_IGNORED_ARG,
-  OPT_IGNORED_FLAG,
-  OPT_KEEP = 512,
+  OPT_KEEP = OPT_CREATE_LAST,
 };
 
 static const struct option options[] = {
-  { "bundle", required_argument, NULL, OPT_BUNDLE },
-  { "pid-file", required_argument, NULL, OPT_PID_FILE },
-  { "console-socket", required_argument, NULL, OPT_CONSOLE_SOCKET },
-  { "preserve-fds", required_argument, NULL, OPT_PRESERVE_FDS },
-  { "no-pivot", no_argument, NULL, OPT_NO_PIVOT },
-  { "no-new-keyring", no_argument, NULL, OPT_NO_NEW_KEYRING },
-  { "no-subreaper", no_argument, NULL, OPT_IGNORED_FLAG },
-  { "systemd-cgroup", no_argument, NULL, OPT_IGNORED_FLAG },
+  CREATE_LONG_OPTIONS,
   { "detach", no_argument, NULL, OPT_DETACH },
   { "keep", no_argument, NULL, OPT_KEEP },
   { "help", no_argument, NULL, 'h' },
@@ -46,14 +29,8 @@ usage (void)
           "forward signals, exit with its exit code (128+N if killed by\n"
           "signal N) and delete it.\n\n"
           "  -d, --detach              return once the container runs\n"
-          "      --keep                do not delete it after it exits\n"
-          "  -b, --bundle DIR          bundle directory (default: .)\n"
-          "      --pid-file FILE       write the container's pid to FILE\n"
-          "      --console-socket SOCK send the terminal master to SOCK\n"
-          "      --preserve-fds N      pass N more fds (from 3) to the "
-          "process\n"
-          "      --no-pivot            use MS_MOVE + chroot, not pivot_root\n"
-          "      --no-new-keyring      keep the caller's session keyring\n");
+          "      --keep                do not delete it after it "
+          "exits\n" CREATE_OPTIONS_HELP);
 }
 
 int
