@@ -24,6 +24,7 @@
 #include "libocirun/init.h"
 #include "libocirun/log.h"
 #include "libocirun/network.h"
+#include "libocirun/notify_socket.h"
 #include "libocirun/process.h"
 #include "libocirun/rootfs.h"
 #include "libocirun/security.h"
@@ -39,8 +40,9 @@ ocirun_create_init (struct ocirun_create *cr)
   memset (cr, 0, sizeof *cr);
   cr->rootfd = cr->dirfd = cr->sync_fd = cr->child_sync_fd = -1;
   cr->start_fd = cr->console_fd = cr->console_parent_fd = cr->pidfd = -1;
-  cr->state_pathfd = -1;
+  cr->state_pathfd = cr->notify_fd = -1;
   cr->c.sync_fd = -1;
+  cr->c.notify_mount = -1;
   cr->c.seccomp_notify_fd = -1;
 }
 
@@ -134,9 +136,9 @@ ocirun_create_prepare (struct ocirun_create *cr, const char *id,
   c->new_pidns = cr->plan.new_mask & OCIRUN_NS_BIT (OCI_NS_PID);
   c->new_mountns = cr->plan.new_mask & OCIRUN_NS_BIT (OCI_NS_MOUNT);
   c->new_netns = cr->plan.new_mask & OCIRUN_NS_BIT (OCI_NS_NETWORK);
-  if (resolve_rootfs (cr, err) < 0)
+  if (resolve_rootfs (cr, err) < 0 || check_terminal (cr, err) < 0)
     return -1;
-  return check_terminal (cr, err);
+  return ocirun_notify_plan (c, err);
 }
 
 /* ---- the state directory --------------------------------------------- */
@@ -195,16 +197,16 @@ make_state_dir (struct ocirun_create *cr, struct ocirun_error *err)
 
 /* A path in the state dir usable as a sockaddr_un whatever its length. */
 void
-ocirun_state_sock_path (const char *state_dir, int dirfd,
+ocirun_state_sock_path (const char *state_dir, int dirfd, const char *name,
                         struct sockaddr_un *addr)
 {
   memset (addr, 0, sizeof *addr);
   addr->sun_family = AF_UNIX;
   if (snprintf (addr->sun_path, sizeof addr->sun_path, "%s/%s", state_dir,
-                OCIRUN_START_SOCKET)
+                name)
       >= (int)sizeof addr->sun_path)
     snprintf (addr->sun_path, sizeof addr->sun_path, "/proc/self/fd/%d/%s",
-              dirfd, OCIRUN_START_SOCKET);
+              dirfd, name);
 }
 
 static int
@@ -216,7 +218,8 @@ make_start_socket (struct ocirun_create *cr, struct ocirun_error *err)
   fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return ocirun_error_errno (err, "create the start socket");
-  ocirun_state_sock_path (cr->c.state_dir, cr->dirfd, &addr);
+  ocirun_state_sock_path (cr->c.state_dir, cr->dirfd, OCIRUN_START_SOCKET,
+                          &addr);
   if (bind (fd, (struct sockaddr *)&addr, sizeof addr) < 0)
     return ocirun_error_errno (err, "bind the start socket");
   if (listen (fd, 16) < 0)
@@ -288,13 +291,15 @@ spawn (struct ocirun_create *cr, struct ocirun_error *err)
   a->start_fd = cr->start_fd;
   a->state_dirfd = cr->state_pathfd;
   a->console_fd = cr->console_fd;
+  /* create hands the relay socket to `start`; run keeps it here. */
+  a->notify_fd = cr->start_inline ? -1 : cr->notify_fd;
   a->listen_fds = listen;
   a->keep_fds = listen + cr->c.opts.preserve_fds;
   a->close_fds[0] = cr->dirfd;
   a->close_fds[1] = cr->rootfd;
   a->close_fds[2] = cr->sync_fd;
   a->close_fds[3] = cr->console_parent_fd;
-  a->close_fds[4] = -1;
+  a->close_fds[4] = cr->start_inline ? cr->notify_fd : -1;
   a->close_fds[5] = -1;
   a->wait_go = cr->plan.two_stage || cr->c.new_userns
                || (cfg->linux_ && cfg->linux_->net_devices_len > 0);
@@ -517,7 +522,8 @@ ocirun_create_spawn (struct ocirun_create *cr, struct ocirun_error *err)
     return -1;
   cr->cgroup_made = true;
   ocirun_test_stop_at ("create-cgroup");
-  if (make_channels (cr, err) < 0)
+  if (make_channels (cr, err) < 0
+      || ocirun_notify_bind (c, cr->dirfd, &cr->notify_fd, err) < 0)
     return -1;
   /* Idmapped bind mounts are prepared here: once in its user namespace
    * the child may no longer idmap a host filesystem.  The child inherits
@@ -543,14 +549,9 @@ ocirun_create_spawn (struct ocirun_create *cr, struct ocirun_error *err)
 static void
 close_fds (struct ocirun_create *cr, bool state_too)
 {
-  int *fds[] = { &cr->sync_fd,
-                 &cr->child_sync_fd,
-                 &cr->start_fd,
-                 &cr->console_fd,
-                 &cr->console_parent_fd,
-                 &cr->pidfd,
-                 &cr->state_pathfd,
-                 &cr->rootfd,
+  int *fds[] = { &cr->sync_fd,      &cr->child_sync_fd,     &cr->start_fd,
+                 &cr->console_fd,   &cr->console_parent_fd, &cr->pidfd,
+                 &cr->state_pathfd, &cr->notify_fd,         &cr->rootfd,
                  &cr->dirfd };
   size_t n = sizeof fds / sizeof fds[0] - (state_too ? 0 : 2);
 
@@ -631,6 +632,8 @@ ocirun_create_release (struct ocirun_create *cr)
   free (cr->c.bundle);
   free (cr->c.rootfs);
   free (cr->c.state_dir);
+  free (cr->c.notify_socket);
+  cr->c.notify_socket = NULL;
   cr->c.id = cr->c.bundle = cr->c.rootfs = cr->c.state_dir = NULL;
 }
 

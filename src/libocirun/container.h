@@ -88,6 +88,8 @@ struct ocirun_container
   bool new_pidns;
   bool new_mountns;
   bool new_netns;
+  char *notify_socket; /* the host's NOTIFY_SOCKET at create, or NULL */
+  int notify_mount;    /* index of its bind mount in config->mounts, -1 */
 
   /* --- cgroups --- */
   struct ocirun_cgroup *cgroup;

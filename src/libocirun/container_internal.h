@@ -34,6 +34,7 @@ struct ocirun_create
   int console_fd;        /* the child's console socket */
   int console_parent_fd; /* foreground terminal: master arrives here */
   int pidfd;             /* of the container process (fast path) */
+  int notify_fd;         /* NOTIFY_SOCKET relay socket, -1 if none */
   pid_t stage1;
   bool plan_built;
   bool state_dir_made;
@@ -53,14 +54,16 @@ void ocirun_create_abort (struct ocirun_create *cr);
 /* Close fds, free memory (does not undo anything). */
 void ocirun_create_release (struct ocirun_create *cr);
 
-/* sockaddr of <state_dir>/start.sock, via /proc/self/fd/<dirfd> when the
+/* sockaddr of <state_dir>/<name>, via /proc/self/fd/<dirfd> when the
  * path is too long for sun_path. */
 void ocirun_state_sock_path (const char *state_dir, int dirfd,
-                             struct sockaddr_un *addr);
+                             const char *name, struct sockaddr_un *addr);
 
 /* Shared by start and run: the container process exec'd (EOF on fd) or
- * failed (ERROR). */
-int ocirun_await_exec (int fd, const char *what, struct ocirun_error *err);
+ * failed (ERROR).  A NOTIFY_SOCKET relay socket it passes on the way
+ * goes to *notify_fd (closed when notify_fd is NULL). */
+int ocirun_await_exec (int fd, const char *what, int *notify_fd,
+                       struct ocirun_error *err);
 
 /* delete's work on a locked state dir; used by run too. */
 int ocirun_delete_locked (int rootfd, int dirfd, const char *root,
@@ -87,9 +90,11 @@ void ocirun_container_for (struct ocirun_container *c, const char *root,
 
 /* Signals a foreground run/exec forwards to its process. */
 void ocirun_forward_sigset (sigset_t *set);
-/* Wait for pid (pidfd) forwarding signals read from sigfd; returns the
- * wait status. */
+/* Wait for pid (pidfd) forwarding signals read from sigfd and relaying
+ * NOTIFY_SOCKET messages (relay may be NULL); returns the wait status. */
+struct ocirun_notify_relay;
 int ocirun_wait_forwarding (pid_t pid, int pidfd, int sigfd,
+                            struct ocirun_notify_relay *relay,
                             struct ocirun_error *err);
 /* Exit status for a wait status: the code, or 128 + signal. */
 int ocirun_exit_code_of (int status);

@@ -29,6 +29,7 @@
 #include "libocirun/exec.h"
 #include "libocirun/fds.h"
 #include "libocirun/log.h"
+#include "libocirun/memory_policy.h"
 #include "libocirun/process.h"
 #include "libocirun/security.h"
 #include "libocirun/sync.h"
@@ -111,8 +112,14 @@ child_setup (struct exec_ctx *x, struct ocirun_error *err)
                                           err)
              < 0)
     return -1;
+  /* linux.memoryPolicy is the container's: its exec'd processes get it
+   * too (set_mempolicy is per task, inherited across execve). */
   if (ocirun_process_set_io_priority (p, err) < 0
-      || ocirun_process_set_scheduler (p, err) < 0)
+      || ocirun_process_set_scheduler (p, err) < 0
+      || ocirun_memory_policy_apply (
+             x->c.config->linux_ ? x->c.config->linux_->memory_policy : NULL,
+             err)
+             < 0)
     return -1;
   if (ocirun_process_chdir (p->cwd, err) < 0)
     return -1;
@@ -312,7 +319,7 @@ spawn (struct exec_ctx *x, struct ocirun_error *err)
       x->console_fd = -1;
     }
   ocirun_security_release (&x->c);
-  return ocirun_await_exec (x->sync_fd, "exec", err);
+  return ocirun_await_exec (x->sync_fd, "exec", NULL, err);
 }
 
 static int
@@ -326,10 +333,10 @@ wait_child (struct exec_ctx *x, int sigfd, int *exit_code,
     {
       cleanup_close int master = -1;
       if (ocirun_terminal_recv (x->console_parent_fd, &master, err) < 0
-          || ocirun_terminal_proxy (master, sigfd, pid, err) < 0)
+          || ocirun_terminal_proxy (master, sigfd, pid, NULL, err) < 0)
         return -1;
     }
-  status = ocirun_wait_forwarding (pid, x->child_pidfd, sigfd, err);
+  status = ocirun_wait_forwarding (pid, x->child_pidfd, sigfd, NULL, err);
   if (status < 0)
     return -1;
   x->child = 0;

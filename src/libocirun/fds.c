@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
@@ -71,4 +72,54 @@ ocirun_fds_chown_stdio (uid_t uid, gid_t gid, struct ocirun_error *err)
         return ocirun_error_errno (err, "chown stdio fd %d", fd);
     }
   return 0;
+}
+
+int
+ocirun_fds_send (int sock, int fd, const void *data, size_t len)
+{
+  char cbuf[CMSG_SPACE (sizeof (int))];
+  struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
+  struct msghdr msg = { .msg_iov = &iov,
+                        .msg_iovlen = 1,
+                        .msg_control = cbuf,
+                        .msg_controllen = sizeof cbuf };
+  struct cmsghdr *cm;
+  ssize_t r;
+
+  memset (cbuf, 0, sizeof cbuf);
+  cm = CMSG_FIRSTHDR (&msg);
+  cm->cmsg_level = SOL_SOCKET;
+  cm->cmsg_type = SCM_RIGHTS;
+  cm->cmsg_len = CMSG_LEN (sizeof (int));
+  memcpy (CMSG_DATA (cm), &fd, sizeof fd);
+  do
+    r = sendmsg (sock, &msg, MSG_NOSIGNAL);
+  while (r < 0 && errno == EINTR);
+  return r < 0 ? -1 : 0;
+}
+
+ssize_t
+ocirun_fds_recv (int sock, void *data, size_t len, int *fd, bool retry_reset)
+{
+  char cbuf[CMSG_SPACE (sizeof (int))];
+  struct iovec iov = { .iov_base = data, .iov_len = len };
+  struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+  struct cmsghdr *cm;
+  ssize_t r;
+
+  *fd = -1;
+  do
+    {
+      msg.msg_control = cbuf;
+      msg.msg_controllen = sizeof cbuf;
+      r = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
+    }
+  while (r < 0 && (errno == EINTR || (retry_reset && errno == ECONNRESET)));
+  if (r < 0)
+    return r;
+  cm = CMSG_FIRSTHDR (&msg);
+  if (cm && cm->cmsg_level == SOL_SOCKET && cm->cmsg_type == SCM_RIGHTS
+      && cm->cmsg_len == CMSG_LEN (sizeof (int)))
+    memcpy (fd, CMSG_DATA (cm), sizeof *fd);
+  return r;
 }

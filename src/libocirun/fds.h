@@ -8,6 +8,7 @@
 #ifndef OCIRUN_FDS_H
 #define OCIRUN_FDS_H
 
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "libocirun/error.h"
@@ -22,5 +23,16 @@ int ocirun_fds_close_from (int first, struct ocirun_error *err);
 /* Child: give stdio (fds 0-2) to the process user, as runc does, unless
  * it is /dev/null or owned by someone else already. */
 int ocirun_fds_chown_stdio (uid_t uid, gid_t gid, struct ocirun_error *err);
+
+/* Send fd over the unix socket sock (SCM_RIGHTS) with len bytes of data;
+ * -1 with errno on failure. */
+int ocirun_fds_send (int sock, int fd, const void *data, size_t len);
+
+/* Receive up to len bytes from sock, and the fd the message carried into
+ * *fd (close-on-exec; -1 if none).  Retries EINTR and, with
+ * retry_reset, ECONNRESET (a peer that closed with our data unread: what
+ * it sent before is still queued).  Returns recvmsg's result. */
+ssize_t ocirun_fds_recv (int sock, void *data, size_t len, int *fd,
+                         bool retry_reset);
 
 #endif

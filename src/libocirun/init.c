@@ -218,6 +218,22 @@ run_create_hooks (struct ocirun_init_args *a, struct ocirun_error *err)
                            "createContainer", json, len, err);
 }
 
+/* `start` relays NOTIFY_SOCKET messages from now on: it needs the socket
+ * create bound, which only we still hold. */
+static int
+hand_over_notify (struct ocirun_init_args *a, int conn,
+                  struct ocirun_error *err)
+{
+  int r = 0;
+
+  if (a->notify_fd < 0)
+    return 0;
+  r = ocirun_sync_send_fd (conn, OCIRUN_SYNC_NOTIFY_FD, a->notify_fd, err);
+  close (a->notify_fd);
+  a->notify_fd = -1;
+  return r;
+}
+
 /* Wait for `start`: on the start socket (create) or the setup socket
  * (run).  Returns the fd later errors are reported on. */
 static int
@@ -254,7 +270,7 @@ wait_for_start (struct ocirun_init_args *a, struct ocirun_error *err)
           && m.type == OCIRUN_SYNC_START)
         {
           close (a->start_fd);
-          return conn;
+          return hand_over_notify (a, conn, err) < 0 ? -1 : conn;
         }
       close (conn);
     }

@@ -24,6 +24,8 @@ struct ocirun_init_args
                        remove start.sock once started: from then on the
                        state dir says "running" even if `start` dies */
   int console_fd;   /* connected console socket, -1 without a terminal */
+  int notify_fd;    /* create: NOTIFY_SOCKET relay socket, handed to
+                       `start` with START; -1 if none */
   int listen_fds;   /* LISTEN_FDS passed through (socket activation) */
   int keep_fds;     /* listen_fds + --preserve-fds */
   int close_fds[6]; /* the runtime's fds to drop first: the locked state

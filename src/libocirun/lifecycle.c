@@ -20,6 +20,7 @@
 #include "libocirun/cleanup.h"
 #include "libocirun/hooks.h"
 #include "libocirun/log.h"
+#include "libocirun/notify_socket.h"
 #include "libocirun/rootless.h"
 #include "libocirun/sync.h"
 #include "libocirun/test_hooks.h"
@@ -72,19 +73,33 @@ ocirun_container_for (struct ocirun_container *c, const char *root,
 /* ---- start ------------------------------------------------------------- */
 
 int
-ocirun_await_exec (int fd, const char *what, struct ocirun_error *err)
+ocirun_await_exec (int fd, const char *what, int *notify_fd,
+                   struct ocirun_error *err)
 {
   struct ocirun_sync_msg m;
-  int eof;
+  int eof, passed;
 
-  if (ocirun_sync_recv (fd, &m, &eof, err) < 0)
-    /* EOF: the fd was close-on-exec, so execve succeeded (or the
-     * process died, which `state` will tell). */
-    return eof ? 0 : -1;
-  if (m.type == OCIRUN_SYNC_ERROR)
-    return ocirun_sync_error_from_msg (&m, err);
-  return ocirun_error_set (err, EPROTO, "%s: unexpected message %u", what,
-                           m.type);
+  for (;;)
+    {
+      if (ocirun_sync_recv_fd (fd, &m, &eof, &passed, err) < 0)
+        /* EOF: the fd was close-on-exec, so execve succeeded (or the
+         * process died, which `state` will tell). */
+        return eof ? 0 : -1;
+      if (m.type == OCIRUN_SYNC_NOTIFY_FD && passed >= 0)
+        {
+          if (notify_fd && *notify_fd < 0)
+            *notify_fd = passed;
+          else
+            close (passed);
+          continue;
+        }
+      if (passed >= 0)
+        close (passed);
+      if (m.type == OCIRUN_SYNC_ERROR)
+        return ocirun_sync_error_from_msg (&m, err);
+      return ocirun_error_set (err, EPROTO, "%s: unexpected message %u", what,
+                               m.type);
+    }
 }
 
 static int
@@ -130,7 +145,7 @@ ocirun_run_poststart (const struct ocirun_state *s)
 }
 
 static int
-send_start (const char *root, const char *id, int dirfd,
+send_start (const char *root, const char *id, int dirfd, int *notify_fd,
             struct ocirun_error *err)
 {
   struct sockaddr_un addr;
@@ -138,7 +153,7 @@ send_start (const char *root, const char *id, int dirfd,
   cleanup_close int fd = -1;
 
   snprintf (dir, sizeof dir, "%s/%s", root, id);
-  ocirun_state_sock_path (dir, dirfd, &addr);
+  ocirun_state_sock_path (dir, dirfd, OCIRUN_START_SOCKET, &addr);
   fd = socket (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return ocirun_error_errno (err, "create socket");
@@ -149,7 +164,45 @@ send_start (const char *root, const char *id, int dirfd,
                                id);
   if (ocirun_sync_send (fd, OCIRUN_SYNC_START, 0, err) < 0)
     return -1;
-  return ocirun_await_exec (fd, "start", err);
+  return ocirun_await_exec (fd, "start", notify_fd, err);
+}
+
+/* NOTIFY_SOCKET: hold `start` until the container says READY=1, as
+ * systemd expects of a Type=notify service's start command.  The lock is
+ * released first: kill, state and exec must work meanwhile. */
+static int
+relay_until_ready (const struct ocirun_state *s, int notify_fd, int *dirfd,
+                   struct ocirun_error *err)
+{
+  struct ocirun_notify_relay r;
+  cleanup_close int pidfd = -1;
+  int ret;
+
+  ret = ocirun_notify_relay_open (&r, notify_fd, *dirfd, s->pid, err);
+  close (*dirfd);
+  *dirfd = -1;
+  if (ret < 0 || r.fd < 0)
+    return ret;
+  pidfd = ocirun_open_pidfd (s->pid, s->pid_start);
+  ret = ocirun_notify_relay_until_ready (&r, pidfd, err);
+  ocirun_notify_relay_close (&r);
+  return ret;
+}
+
+/* The container runs whatever happens to the relay: a failing relay is a
+ * warning, not a failed `start`. */
+static int
+relay_or_warn (const struct ocirun_state *s, int notify_fd, int *dirfd)
+{
+  struct ocirun_error e2;
+
+  ocirun_error_clear (&e2);
+  if (relay_until_ready (s, notify_fd, dirfd, &e2) < 0)
+    {
+      ocirun_error_prefix (&e2, "NOTIFY_SOCKET");
+      ocirun_log_error (&e2);
+    }
+  return 0;
 }
 
 int
@@ -160,6 +213,7 @@ ocirun_container_start (const char *root, const char *id,
   cleanup_close int dirfd = -1;
   cleanup_state struct ocirun_state *s = NULL;
   enum oci_status st;
+  int notify_fd = -1;
 
   if (ocirun_open_container (root, id, LOCK_EX, &rootfd, &dirfd, err) < 0
       || ocirun_read_state (dirfd, id, &s, err) < 0)
@@ -168,8 +222,12 @@ ocirun_container_start (const char *root, const char *id,
   if (st != OCI_STATUS_CREATED)
     return status_error (id, st, "start", err);
   ocirun_test_stop_at ("start-before-signal");
-  if (send_start (root, id, dirfd, err) < 0)
-    return -1;
+  if (send_start (root, id, dirfd, &notify_fd, err) < 0)
+    {
+      if (notify_fd >= 0)
+        close (notify_fd);
+      return -1;
+    }
   ocirun_test_stop_at ("start-after-signal");
   unlinkat (dirfd, OCIRUN_START_SOCKET, 0);
   s->status = OCI_STATUS_RUNNING;
@@ -180,7 +238,7 @@ ocirun_container_start (const char *root, const char *id,
     ocirun_log (OCIRUN_LOG_WARNING, "container `%s` started, but: %s", id,
                 err->msg);
   ocirun_run_poststart (s);
-  return 0;
+  return relay_or_warn (s, notify_fd, &dirfd);
 }
 
 /* ---- state ------------------------------------------------------------ */

@@ -359,7 +359,8 @@ ocirun_mount_prepare_idmapped (struct ocirun_mount_ctx *ctx,
 
       if (parse_mount (m, &o, err) < 0)
         return ocirun_error_prefix (err, "mount `%s`", m->destination);
-      fd = (o.extra & OCIRUN_MOPT_IDMAP) && (o.extra & OCIRUN_MOPT_BIND)
+      fd = ((o.extra & OCIRUN_MOPT_IDMAP) || (int)i == ctx->parent_bind)
+                   && (o.extra & OCIRUN_MOPT_BIND)
                ? open_bind_tree (ctx, m, &o, err)
                : -2;
       ocirun_mount_opts_clear (&o);

@@ -31,6 +31,10 @@ struct ocirun_mount_ctx
   const struct oci_id_mapping *idmap_gid;
   bool dev_readonly; /* set by a read-only /dev mount, made read-only only
                         once the device nodes exist */
+  int parent_bind;   /* ocirun_mount_prepare_idmapped only: one more bind
+                        mount (index) to open in the parent, -1 none: the
+                        NOTIFY_SOCKET relay, in the runtime's 0700 state
+                        dir, which the child's user may not traverse */
 };
 
 /* config.md (Linux): a relative destination is deprecated but allowed,
@@ -48,7 +52,8 @@ int ocirun_mount_one (struct ocirun_mount_ctx *ctx, const struct oci_mount *m,
 
 /* Parent, before the container process exists: make the detached trees
  * of idmapped bind mounts (only the host's root may idmap a mount of a
- * host filesystem; the child, in its user namespace, could not).  The
+ * host filesystem; the child, in its user namespace, could not), and of
+ * ctx->parent_bind.  The
  * child's ocirun_mount_one() attaches them.  Kept in process memory that
  * the forked child inherits. */
 int ocirun_mount_prepare_idmapped (struct ocirun_mount_ctx *ctx,

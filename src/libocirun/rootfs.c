@@ -340,6 +340,7 @@ ocirun_rootfs_prepare_parent (struct ocirun_container *c,
     .bundle = c->bundle,
     .cfg = c->config,
     .idmap_userns_fd = -1,
+    .parent_bind = c->notify_mount,
   };
   int r;
 

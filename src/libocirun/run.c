@@ -15,6 +15,7 @@
 
 #include "libocirun/cleanup.h"
 #include "libocirun/log.h"
+#include "libocirun/notify_socket.h"
 #include "libocirun/sync.h"
 #include "libocirun/terminal.h"
 
@@ -42,15 +43,18 @@ ocirun_exit_code_of (int status)
 /* Forward signals until the process exits; returns its wait status. */
 int
 ocirun_wait_forwarding (pid_t pid, int pidfd, int sigfd,
+                        struct ocirun_notify_relay *relay,
                         struct ocirun_error *err)
 {
   int status;
 
   for (;;)
     {
-      struct pollfd pfd[2] = { { .fd = pidfd, .events = POLLIN },
-                               { .fd = sigfd, .events = POLLIN } };
-      if (poll (pfd, 2, -1) < 0)
+      struct pollfd pfd[3]
+          = { { .fd = pidfd, .events = POLLIN },
+              { .fd = sigfd, .events = POLLIN },
+              { .fd = relay ? relay->fd : -1, .events = POLLIN } };
+      if (poll (pfd, 3, -1) < 0)
         {
           if (errno == EINTR)
             continue;
@@ -63,9 +67,13 @@ ocirun_wait_forwarding (pid_t pid, int pidfd, int sigfd,
               && si.ssi_signo != SIGWINCH)
             syscall (SYS_pidfd_send_signal, pidfd, (int)si.ssi_signo, NULL, 0);
         }
+      if (pfd[2].revents & POLLIN)
+        ocirun_notify_relay_pump (relay);
       if (pfd[0].revents & POLLIN)
         break;
     }
+  while (relay && ocirun_notify_relay_pump (relay))
+    ; /* sent just before it exited */
   while (waitpid (pid, &status, 0) < 0)
     if (errno != EINTR)
       return ocirun_error_errno (err, "wait for container process %d", pid);
@@ -73,7 +81,8 @@ ocirun_wait_forwarding (pid_t pid, int pidfd, int sigfd,
 }
 
 static int
-foreground (struct ocirun_create *cr, int sigfd, int *exit_code,
+foreground (struct ocirun_create *cr, int sigfd,
+            struct ocirun_notify_relay *relay, int *exit_code,
             struct ocirun_error *err)
 {
   pid_t pid = cr->c.pid;
@@ -87,10 +96,10 @@ foreground (struct ocirun_create *cr, int sigfd, int *exit_code,
     {
       cleanup_close int master = -1;
       if (ocirun_terminal_recv (cr->console_parent_fd, &master, err) < 0
-          || ocirun_terminal_proxy (master, sigfd, pid, err) < 0)
+          || ocirun_terminal_proxy (master, sigfd, pid, relay, err) < 0)
         return -1;
     }
-  status = ocirun_wait_forwarding (pid, cr->pidfd, sigfd, err);
+  status = ocirun_wait_forwarding (pid, cr->pidfd, sigfd, relay, err);
   if (status < 0)
     return -1;
   cr->c.pid = 0;
@@ -103,10 +112,31 @@ static int
 start_inline (struct ocirun_create *cr, struct ocirun_error *err)
 {
   if (ocirun_sync_send (cr->sync_fd, OCIRUN_SYNC_START, 0, err) < 0
-      || ocirun_await_exec (cr->sync_fd, "start", err) < 0)
+      || ocirun_await_exec (cr->sync_fd, "start", NULL, err) < 0)
     return -1;
   cr->st.status = OCI_STATUS_RUNNING;
   return ocirun_state_write (cr->dirfd, &cr->st, err);
+}
+
+/* NOTIFY_SOCKET: detached, return once READY=1 went through (as `start`);
+ * in the foreground the wait loops relay everything.  Relay trouble is a
+ * warning: the container runs either way. */
+static int
+open_relay (struct ocirun_create *cr, struct ocirun_notify_relay *relay)
+{
+  struct ocirun_error e2;
+  int fd = cr->notify_fd;
+
+  ocirun_error_clear (&e2);
+  cr->notify_fd = -1;
+  if (ocirun_notify_relay_open (relay, fd, -1, cr->c.pid, &e2) < 0
+      || (!cr->foreground
+          && ocirun_notify_relay_until_ready (relay, cr->pidfd, &e2) < 0))
+    {
+      ocirun_error_prefix (&e2, "NOTIFY_SOCKET");
+      ocirun_log_error (&e2);
+    }
+  return 0;
 }
 
 static void
@@ -130,6 +160,7 @@ ocirun_container_run (const char *id,
                       int *exit_code, struct ocirun_error *err)
 {
   struct ocirun_create cr;
+  struct ocirun_notify_relay relay = OCIRUN_NOTIFY_RELAY_OFF;
   sigset_t fwd, old;
   int sigfd = -1;
   int ret = -1;
@@ -157,13 +188,14 @@ ocirun_container_run (const char *id,
   close (cr.dirfd);
   cr.dirfd = -1;
   ocirun_run_poststart (&cr.st);
-  ret = 0;
+  ret = open_relay (&cr, &relay);
   if (!cr.foreground)
     goto out;
-  ret = foreground (&cr, sigfd, exit_code, err);
+  ret = foreground (&cr, sigfd, &relay, exit_code, err);
   if (!keep)
     delete_after_exit (&cr);
 out:
+  ocirun_notify_relay_close (&relay);
   if (sigfd >= 0)
     {
       close (sigfd);

@@ -5,6 +5,9 @@
 #include <stddef.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
+
+#include "libocirun/fds.h"
 
 /* Header size: messages carry text only up to its NUL. */
 #define SYNC_HDR offsetof (struct ocirun_sync_msg, text)
@@ -49,20 +52,34 @@ ocirun_sync_send_error (int fd, const struct ocirun_error *e)
 }
 
 int
-ocirun_sync_recv (int fd, struct ocirun_sync_msg *m, int *eof,
-                  struct ocirun_error *err)
+ocirun_sync_send_fd (int fd, enum ocirun_sync_type type, int passfd,
+                     struct ocirun_error *err)
+{
+  struct ocirun_sync_msg m = { .type = type };
+
+  if (ocirun_fds_send (fd, passfd, &m, SYNC_HDR) < 0)
+    return ocirun_error_errno (err, "send setup message with an fd");
+  return 0;
+}
+
+int
+ocirun_sync_recv_fd (int fd, struct ocirun_sync_msg *m, int *eof, int *passfd,
+                     struct ocirun_error *err)
 {
   ssize_t r;
+  int got;
 
   if (eof)
     *eof = 0;
-  do
-    r = recv (fd, m, sizeof *m, 0);
   /* ECONNRESET: the peer closed with messages of ours unread; what it
    * sent before is still queued and is the interesting part. */
-  while (r < 0 && (errno == EINTR || errno == ECONNRESET));
+  r = ocirun_fds_recv (fd, m, sizeof *m, &got, true);
   if (r < 0)
     return ocirun_error_errno (err, "receive setup message");
+  if (passfd)
+    *passfd = got;
+  else if (got >= 0)
+    close (got);
   if (r == 0)
     {
       if (eof)
@@ -75,6 +92,13 @@ ocirun_sync_recv (int fd, struct ocirun_sync_msg *m, int *eof,
     m->text[0] = '\0';
   m->text[sizeof m->text - 1] = '\0';
   return 0;
+}
+
+int
+ocirun_sync_recv (int fd, struct ocirun_sync_msg *m, int *eof,
+                  struct ocirun_error *err)
+{
+  return ocirun_sync_recv_fd (fd, m, eof, NULL, err);
 }
 
 int

@@ -34,6 +34,9 @@ enum ocirun_sync_type
   OCIRUN_SYNC_START,
   /* exec child -> parent: value = pid of the process that will execve */
   OCIRUN_SYNC_EXEC_PID,
+  /* child -> start: the NOTIFY_SOCKET relay socket rides along
+   * (SCM_RIGHTS); sent right after START when create bound one */
+  OCIRUN_SYNC_NOTIFY_FD,
   /* either way: errnum + text */
   OCIRUN_SYNC_ERROR,
 };
@@ -57,6 +60,15 @@ void ocirun_sync_send_error (int fd, const struct ocirun_error *e);
  * and *eof is set when eof is not NULL. */
 int ocirun_sync_recv (int fd, struct ocirun_sync_msg *m, int *eof,
                       struct ocirun_error *err);
+
+/* Send a message without text carrying one fd (SCM_RIGHTS). */
+int ocirun_sync_send_fd (int fd, enum ocirun_sync_type type, int passfd,
+                         struct ocirun_error *err);
+
+/* ocirun_sync_recv, also taking a passed fd into *passfd (close-on-exec;
+ * -1 when the message carried none).  passfd NULL: any fd is closed. */
+int ocirun_sync_recv_fd (int fd, struct ocirun_sync_msg *m, int *eof,
+                         int *passfd, struct ocirun_error *err);
 
 /* Receive and require `type`.  An ERROR message becomes *err (the peer's
  * message, verbatim); EOF becomes "<what>: process exited unexpectedly". */

@@ -17,6 +17,8 @@
 #include <unistd.h>
 
 #include "libocirun/cleanup.h"
+#include "libocirun/fds.h"
+#include "libocirun/notify_socket.h"
 
 int
 ocirun_terminal_connect (const char *path, int *fd, struct ocirun_error *err)
@@ -45,56 +47,17 @@ ocirun_terminal_connect (const char *path, int *fd, struct ocirun_error *err)
   return 0;
 }
 
-static int
-send_fd (int sock, int fd, const char *name)
-{
-  char cbuf[CMSG_SPACE (sizeof (int))];
-  struct iovec iov = { .iov_base = (void *)name, .iov_len = strlen (name) };
-  struct msghdr msg = { .msg_iov = &iov,
-                        .msg_iovlen = 1,
-                        .msg_control = cbuf,
-                        .msg_controllen = sizeof cbuf };
-  struct cmsghdr *cm;
-
-  memset (cbuf, 0, sizeof cbuf);
-  cm = CMSG_FIRSTHDR (&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cm), &fd, sizeof fd);
-  for (;;)
-    {
-      ssize_t r = sendmsg (sock, &msg, MSG_NOSIGNAL);
-      if (r >= 0)
-        return 0;
-      if (errno != EINTR)
-        return -1;
-    }
-}
-
 int
 ocirun_terminal_recv (int sock, int *master, struct ocirun_error *err)
 {
   char data[256];
-  char cbuf[CMSG_SPACE (sizeof (int))];
-  struct iovec iov = { .iov_base = data, .iov_len = sizeof data };
-  struct msghdr msg = { .msg_iov = &iov,
-                        .msg_iovlen = 1,
-                        .msg_control = cbuf,
-                        .msg_controllen = sizeof cbuf };
-  struct cmsghdr *cm;
-  ssize_t r;
+  ssize_t r = ocirun_fds_recv (sock, data, sizeof data, master, false);
 
-  do
-    r = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
-  while (r < 0 && errno == EINTR);
   if (r < 0)
     return ocirun_error_errno (err, "receive the terminal master");
-  cm = CMSG_FIRSTHDR (&msg);
-  if (r == 0 || cm == NULL || cm->cmsg_type != SCM_RIGHTS)
+  if (r == 0 || *master < 0)
     return ocirun_error_set (err, EPROTO,
                              "the container sent no terminal master");
-  memcpy (master, CMSG_DATA (cm), sizeof (int));
   return 0;
 }
 
@@ -147,7 +110,7 @@ ocirun_terminal_setup (int console_fd, const struct oci_console_size *sz,
     }
   if (bind_console && bind_dev_console (slave, err) < 0)
     return -1;
-  if (send_fd (sock, master, "/dev/ptmx") < 0)
+  if (ocirun_fds_send (sock, master, "/dev/ptmx", strlen ("/dev/ptmx")) < 0)
     return ocirun_error_errno (err, "send the terminal master to the "
                                     "console socket");
   if (setsid () < 0)
@@ -194,6 +157,7 @@ copy_some (int from, int to)
 
 int
 ocirun_terminal_proxy (int master, int sigfd, pid_t pid,
+                       struct ocirun_notify_relay *relay,
                        struct ocirun_error *err)
 {
   struct termios saved, raw;
@@ -218,12 +182,13 @@ ocirun_terminal_proxy (int master, int sigfd, pid_t pid,
     }
   for (;;)
     {
-      struct pollfd pfd[3] = {
+      struct pollfd pfd[4] = {
         { .fd = master, .events = POLLIN },
         { .fd = in_open ? 0 : -1, .events = POLLIN },
         { .fd = sigfd, .events = POLLIN },
+        { .fd = relay ? relay->fd : -1, .events = POLLIN },
       };
-      int r = poll (pfd, 3, -1);
+      int r = poll (pfd, 4, -1);
 
       if (r < 0 && errno == EINTR)
         continue;
@@ -233,6 +198,8 @@ ocirun_terminal_proxy (int master, int sigfd, pid_t pid,
             tcsetattr (0, TCSANOW, &saved);
           return ocirun_error_errno (err, "poll the terminal");
         }
+      if (pfd[3].revents & POLLIN)
+        ocirun_notify_relay_pump (relay);
       if (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))
         if (!copy_some (master, 1))
           break;

@@ -30,8 +30,11 @@ int ocirun_terminal_recv (int sock, int *master, struct ocirun_error *err);
  * drained).  Puts stdin in raw mode when it is a terminal and restores it;
  * forwards window size changes (SIGWINCH must be blocked by the caller;
  * sigfd, if >= 0, is a signalfd delivering it and other signals, which are
- * forwarded to pid). */
+ * forwarded to pid).  relay, if not NULL, gets the container's
+ * NOTIFY_SOCKET messages relayed meanwhile. */
+struct ocirun_notify_relay;
 int ocirun_terminal_proxy (int master, int sigfd, pid_t pid,
+                           struct ocirun_notify_relay *relay,
                            struct ocirun_error *err);
 
 /* Copy the window size of fd `from` (a terminal) to `to`. */

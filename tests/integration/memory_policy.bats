@@ -57,6 +57,20 @@ need_node0 () {
   [[ "${lines[1]}" == *" bind=static:0 "* ]]
 }
 
+@test "memoryPolicy: exec'd processes get the container's policy" {
+  need_node0
+  local id
+  id=$(new_id)
+  config_set '.linux.memoryPolicy = {"mode": "MPOL_INTERLEAVE", "nodes": "0"}
+    | .process.args = ["sleep", "1000"]'
+  run ocirun run -d -b "$BUNDLE" "$id"
+  [ "$status" -eq 0 ]
+  run ocirun exec "$id" head -1 /proc/self/numa_maps
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *" interleave:0 "* ]]
+}
+
 @test "memoryPolicy: without it the process keeps the default policy" {
   run ocirun run -b "$BUNDLE" "$(new_id)"
   echo "$output"
