@@ -195,6 +195,32 @@ ocirun_caps_get (uint64_t *effective, uint64_t *permitted,
   return 0;
 }
 
+/* The kernel raises an ambient capability only when it is permitted and
+ * inheritable.  A config asking for one that is not (common: engines list
+ * ambient capabilities without inheritable ones) gets what the kernel
+ * allows, silently, as with runc and crun; any other failure is worth a
+ * warning. */
+static void
+ambient_not_raised (int v, int errnum)
+{
+  cap_value_t cv = v;
+  cap_flag_value_t inh = CAP_CLEAR, prm = CAP_CLEAR;
+  cap_t now = cap_get_proc ();
+  char *name = cap_to_name (cv);
+  bool expected = false;
+
+  if (errnum == EPERM && now
+      && cap_get_flag (now, cv, CAP_INHERITABLE, &inh) == 0
+      && cap_get_flag (now, cv, CAP_PERMITTED, &prm) == 0)
+    expected = inh == CAP_CLEAR || prm == CAP_CLEAR;
+  ocirun_log (expected ? OCIRUN_LOG_DEBUG : OCIRUN_LOG_WARNING,
+              "can't raise ambient capability %s: %s%s", name ? name : "?",
+              strerror (errnum),
+              expected ? " (not in the inheritable and permitted sets)" : "");
+  cap_free (name);
+  cap_free (now);
+}
+
 int
 ocirun_caps_set_ambient (uint64_t ambient, struct ocirun_error *err)
 {
@@ -213,14 +239,7 @@ ocirun_caps_set_ambient (uint64_t ambient, struct ocirun_error *err)
       if (!(ambient & (UINT64_C (1) << v)))
         continue;
       if (prctl (PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0)
-        {
-          cap_value_t cv = v;
-          char *name = cap_to_name (cv);
-
-          ocirun_warn ("can't raise ambient capability %s: %s",
-                       name ? name : "?", strerror (errno));
-          cap_free (name);
-        }
+        ambient_not_raised (v, errno);
     }
   return 0;
 }

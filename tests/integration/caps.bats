@@ -79,6 +79,28 @@ run_sleeper () {
   [ "$(field Groups | xargs)" = "5 7" ]
 }
 
+@test "caps: ambient capabilities the kernel refuses (not inheritable) are left out silently, as runc/crun" {
+  show_status
+  config_set '.process.user = {"uid": 1000, "gid": 1000}
+    | .process.noNewPrivileges = false
+    | .process.capabilities = {
+        "bounding": ["CAP_KILL", "CAP_NET_BIND_SERVICE"],
+        "effective": ["CAP_KILL", "CAP_NET_BIND_SERVICE"],
+        "permitted": ["CAP_KILL", "CAP_NET_BIND_SERVICE"],
+        "inheritable": ["CAP_NET_BIND_SERVICE"],
+        "ambient": ["CAP_KILL", "CAP_NET_BIND_SERVICE"]}'
+  run ocirun run -b "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" != *"warning"* ]]
+  # CAP_NET_BIND_SERVICE (10) could be raised, CAP_KILL (5) could not.
+  [ "$(field CapAmb)" = "$(mask 10)" ]
+  # With --debug the refusal is still told.
+  run "$OCIRUN" --debug --root "$ROOT" run -b "$BUNDLE" "$(new_id)"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"can't raise ambient capability cap_kill"* ]]
+}
+
 @test "caps: root with no_new_privs: permitted as configured, effective = permitted (as runc)" {
   show_status
   config_set '.process.capabilities = {
