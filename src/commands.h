@@ -45,5 +45,10 @@ int cmd_fail (const struct ocirun_error *err);
 /* A usage error for command `cmd`: message, hint, return 1. */
 int cmd_usage_error (const char *cmd, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
+/* Arguments of a command taking only --help and one container id
+ * (start, state, pause, resume): true with *id set, else false with the
+ * command's exit code in *code (0 after --help printed `help`). */
+bool cmd_one_id (const char *cmd, const char *help, int argc, char **argv,
+                 const char **id, int *code);
 
 #endif

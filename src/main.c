@@ -97,6 +97,34 @@ cmd_usage_error (const char *cmd, const char *fmt, ...)
   return 1;
 }
 
+bool
+cmd_one_id (const char *cmd, const char *help, int argc, char **argv,
+            const char **id, int *code)
+{
+  static const struct option opts[]
+      = { { "help", no_argument, NULL, 'h' }, { NULL, 0, NULL, 0 } };
+  int c;
+
+  while ((c = getopt_long (argc, argv, "+h", opts, NULL)) != -1)
+    {
+      if (c == 'h')
+        {
+          printf ("Usage: ocirun %s ID\n\n%s\n", cmd, help);
+          *code = 0;
+          return false;
+        }
+      *code = cmd_usage_error (cmd, "unknown option");
+      return false;
+    }
+  if (optind + 1 != argc)
+    {
+      *code = cmd_usage_error (cmd, "expects exactly one container ID");
+      return false;
+    }
+  *id = argv[optind];
+  return true;
+}
+
 static const char *
 default_root (struct ocirun_global_options *g)
 {
