@@ -189,8 +189,6 @@ void cg_dev_rule_format (const struct cg_dev_rule *r, char *buf, size_t len);
 /* v1 writers, one per controller; each writes only what r sets. */
 int cg_v1_set_cpu (const char *dir, const struct oci_cpu *cpu,
                    struct ocirun_error *err);
-int cg_v1_set_cpuset (const char *dir, const struct oci_cpu *cpu,
-                      struct ocirun_error *err);
 int cg_v1_set_memory (const char *dir, const struct oci_memory *m, bool update,
                       struct ocirun_error *err);
 int cg_v1_set_pids (const char *dir, const struct oci_pids *p, bool update,
@@ -216,8 +214,6 @@ int cg_set_rdma (const char *dir, const struct oci_rdma *r, size_t n,
 /* v2 writers. */
 int cg_v2_set_cpu (const char *dir, const struct oci_cpu *cpu,
                    struct ocirun_error *err);
-int cg_v2_set_cpuset (const char *dir, const struct oci_cpu *cpu,
-                      struct ocirun_error *err);
 int cg_v2_set_memory (const char *dir, const struct oci_memory *m, bool update,
                       struct ocirun_error *err);
 int cg_v2_set_pids (const char *dir, const struct oci_pids *p, bool update,

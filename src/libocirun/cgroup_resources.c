@@ -74,9 +74,10 @@ apply_cpu (struct ocirun_cgroup *cg, const struct oci_cpu *cpu,
       dir = ctrl_dir (cg, CG_CPUSET, &v1);
       if (dir == NULL)
         return missing ("cpu.cpus/mems", CG_CPUSET, err);
-      if ((v1 ? cg_v1_set_cpuset (dir, cpu, err)
-              : cg_v2_set_cpuset (dir, cpu, err))
-          < 0)
+      /* The same two files on v1 and v2. */
+      if (cpu->cpus && cg_write (dir, "cpuset.cpus", cpu->cpus, err) < 0)
+        return -1;
+      if (cpu->mems && cg_write (dir, "cpuset.mems", cpu->mems, err) < 0)
         return -1;
     }
   return 0;

@@ -69,17 +69,6 @@ cg_v1_set_cpu (const char *dir, const struct oci_cpu *cpu,
   return 0;
 }
 
-int
-cg_v1_set_cpuset (const char *dir, const struct oci_cpu *cpu,
-                  struct ocirun_error *err)
-{
-  if (cpu->cpus && cg_write (dir, "cpuset.cpus", cpu->cpus, err) < 0)
-    return -1;
-  if (cpu->mems && cg_write (dir, "cpuset.mems", cpu->mems, err) < 0)
-    return -1;
-  return 0;
-}
-
 static int
 write_i64 (const char *dir, const char *file, int64_t v,
            struct ocirun_error *err)
