@@ -1,6 +1,7 @@
 #!/bin/sh
 # README command 2 (and CI): install, build, run every test suite, then run
-# the unit tests again under AddressSanitizer + UBSan. Ends with the line
+# the unit tests again under AddressSanitizer + UBSan and the CLI paths
+# under valgrind. Ends with the line
 # "N passed, N failed, N skipped" counted over every test of both runs.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -27,6 +28,15 @@ else
   status=1
 fi
 
+echo "=== CLI paths under valgrind (leaks, memory errors) ==="
+if "$top/scripts/build.sh" "$top/build-valgrind" --disable-static-binary; then
+  (cd "$top/build-valgrind" && make check-valgrind) > "$top/build-valgrind/valgrind.tap" 2>&1 || status=1
+else
+  echo "not ok 1 - build-valgrind did not build" > "$top/build-valgrind/valgrind.tap"
+  status=1
+fi
+cat "$top/build-valgrind/valgrind.tap"
+
 # Show the logs of failed tests so CI output explains itself.
 for log in $(grep -l -E '^:test-result: (FAIL|ERROR)' \
                $(find "$top/build" "$top/build-asan" -name '*.trs' 2>/dev/null) 2>/dev/null); do
@@ -38,7 +48,8 @@ done
 { find "$top/build" "$top/build-asan" -name '*.trs' -exec cat {} + 2>/dev/null
   sed -n -e 's/^ok [0-9]* .*# SKIP.*/:test-result: SKIP/p' \
          -e '/# SKIP/!s/^ok [0-9]* .*/:test-result: PASS/p' \
-         -e 's/^not ok [0-9]* .*/:test-result: FAIL/p' "$top/build/engines.tap" 2>/dev/null
+         -e 's/^not ok [0-9]* .*/:test-result: FAIL/p' \
+         "$top/build/engines.tap" "$top/build-valgrind/valgrind.tap" 2>/dev/null
 } | awk '
   /^:test-result: PASS/  { p++ }
   /^:test-result: XFAIL/ { p++ }
