@@ -1006,7 +1006,7 @@ EOF
 
 # ---- fuzzing --------------------------------------------------------------------------
 
-@test "fuzz: the libFuzzer target runs clean for a fixed time" {
+@test "fuzz: the libFuzzer targets run clean for a fixed time" {
   local builddir seconds
   builddir=$(cd "$(dirname "$OCIRUN")" && pwd)
   [ -f "$builddir/Makefile" ] || skip "no build directory next to $OCIRUN"
@@ -1018,9 +1018,12 @@ EOF
   echo "$output" | grep -vE '^#[0-9]+' | tail -40
   if [ "$status" -ne 0 ]; then
     echo "A crash input was saved as tests/fuzz/crash-*, leak-* or timeout-* in $builddir:"
-    echo "copy it to tests/fuzz/regressions/ (make check replays it) and fix the parser."
+    echo "copy it to tests/fuzz/regressions/ (fuzz_config) or tests/fuzz/regressions-state/"
+    echo "(fuzz_state): make check replays it; and fix the parser."
     ls "$builddir"/tests/fuzz/crash-* "$builddir"/tests/fuzz/leak-* "$builddir"/tests/fuzz/timeout-* 2>/dev/null || true
   fi
   [ "$status" -eq 0 ]
-  grep -qE "^Done [0-9]+ runs in" <<<"$output"
+  # fuzz_config, then fuzz_state (FUZZ_SECONDS each)
+  [ "$(grep -cE "^Done [0-9]+ runs in" <<<"$output")" -eq 2 ]
+  grep -q "^fuzz_state: " <<<"$output"
 }
