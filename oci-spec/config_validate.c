@@ -7,6 +7,7 @@
  * "config.json: <json path>: <problem>". */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -52,6 +53,11 @@ fail_in (struct ocirun_error *err, const char *file, const char *path,
 
 /* ---- id mappings ------------------------------------------------------- */
 
+/* The kernel takes at most this many lines in uid_map/gid_map
+ * (user_namespaces(7)); mappings of mounts go through a user namespace
+ * with such a map too. */
+#define MAX_MAP_LINES 340
+
 /* [a, a+n) and [b, b+m) intersect; sizes are > 0 here. */
 static bool
 ranges_overlap (uint64_t a, uint64_t n, uint64_t b, uint64_t m)
@@ -59,25 +65,77 @@ ranges_overlap (uint64_t a, uint64_t n, uint64_t b, uint64_t m)
   return a < b + m && b < a + n;
 }
 
+struct span
+{
+  uint64_t start, end; /* [start, end), end > start */
+};
+
+static int
+span_cmp (const void *a, const void *b)
+{
+  const struct span *x = a, *y = b;
+  return (x->start > y->start) - (x->start < y->start);
+}
+
+/* Whether two of the first n mappings overlap on the host side (or the
+ * container side): sorted by start, disjoint ranges follow each other. */
+static bool
+any_overlap (const struct oci_id_mapping *m, size_t n, bool host)
+{
+  struct span s[MAX_MAP_LINES];
+  for (size_t i = 0; i < n; i++)
+    {
+      s[i].start = host ? m[i].host_id : m[i].container_id;
+      s[i].end = s[i].start + m[i].size;
+    }
+  qsort (s, n, sizeof *s, span_cmp);
+  for (size_t i = 1; i < n; i++)
+    if (s[i].start < s[i - 1].end)
+      return true;
+  return false;
+}
+
+static bool
+prefix_overlaps (const struct oci_id_mapping *m, size_t n)
+{
+  return any_overlap (m, n, false) || any_overlap (m, n, true);
+}
+
+/* Each mapping must be non-empty, fit in 32 bits and overlap no earlier
+ * one on either side; the first mapping that breaks a rule is reported
+ * (with the first earlier one it overlaps).  Not pairwise: the prefix
+ * that first holds an overlap is found by bisection, O(n log^2 n). */
 static int
 check_mappings (const char *path, const struct oci_id_mapping *m, size_t n,
                 struct ocirun_error *err)
 {
   char at[128];
-  for (size_t i = 0; i < n; i++)
+  if (n > MAX_MAP_LINES)
+    return fail_at (err, path, "%zu entries, the kernel accepts at most %d", n,
+                    MAX_MAP_LINES);
+  size_t bad = n; /* first mapping that is wrong on its own */
+  for (size_t i = 0; i < n && bad == n; i++)
+    if (m[i].size == 0
+        || (uint64_t)m[i].container_id + m[i].size > (1ULL << 32)
+        || (uint64_t)m[i].host_id + m[i].size > (1ULL << 32))
+      bad = i;
+  /* Smallest i such that mappings [0, i] overlap somewhere, if i < bad. */
+  size_t lo = 2, hi = bad;
+  if (bad >= 2 && prefix_overlaps (m, bad))
     {
-      snprintf (at, sizeof at, "%s[%zu]", path, i);
-      if (m[i].size == 0)
+      while (lo < hi)
         {
-          snprintf (at, sizeof at, "%s[%zu].size", path, i);
-          return fail_at (err, at, "must not be zero");
+          size_t mid = lo + (hi - lo) / 2;
+          if (prefix_overlaps (m, mid))
+            hi = mid;
+          else
+            lo = mid + 1;
         }
-      if ((uint64_t)m[i].container_id + m[i].size > (1ULL << 32)
-          || (uint64_t)m[i].host_id + m[i].size > (1ULL << 32))
-        return fail_at (err, at, "range exceeds the 32-bit id space");
-      /* user_namespaces(7): ranges may not overlap on either side. */
+      size_t i = lo - 1;
+      snprintf (at, sizeof at, "%s[%zu]", path, i);
       for (size_t k = 0; k < i; k++)
         {
+          /* user_namespaces(7): ranges may not overlap on either side. */
           if (ranges_overlap (m[i].container_id, m[i].size, m[k].container_id,
                               m[k].size))
             return fail_at (err, at, "containerID range overlaps %s[%zu]",
@@ -87,7 +145,15 @@ check_mappings (const char *path, const struct oci_id_mapping *m, size_t n,
             return fail_at (err, at, "hostID range overlaps %s[%zu]", path, k);
         }
     }
-  return 0;
+  if (bad == n)
+    return 0;
+  if (m[bad].size == 0)
+    {
+      snprintf (at, sizeof at, "%s[%zu].size", path, bad);
+      return fail_at (err, at, "must not be zero");
+    }
+  snprintf (at, sizeof at, "%s[%zu]", path, bad);
+  return fail_at (err, at, "range exceeds the 32-bit id space");
 }
 
 static bool

@@ -565,20 +565,62 @@ p_u32v (struct pctx *p, const struct oci_json *o, const char *key,
   return 0;
 }
 
-/* Index of key among the first n entries, or n. */
-static size_t
-kv_find (const struct oci_kv *kv, size_t n, const char *key)
+/* Duplicate keys in a map: JSON allows them and the last value wins, at
+ * the position of the first occurrence.  Looking each key up among the
+ * earlier ones is quadratic (13 s for 100k annotations), so the slots are
+ * computed up front from the keys sorted once: slot[i] is the output index
+ * of member i, shared by all members with the same key. */
+struct key_ref
 {
-  for (size_t i = 0; i < n; i++)
-    if (strcmp (kv[i].key, key) == 0)
-      return i;
-  return n;
+  const char *key;
+  size_t idx;
+};
+
+static int
+key_ref_cmp (const void *a, const void *b)
+{
+  const struct key_ref *x = a, *y = b;
+  int c = strcmp (x->key, y->key);
+  if (c != 0)
+    return c;
+  return (x->idx > y->idx) - (x->idx < y->idx);
 }
 
-/* One map member: key must be a proper C string, value a string. */
+static size_t *
+map_slots (const struct oci_json *m)
+{
+  size_t *slot = calloc (m->n, sizeof *slot);
+  struct key_ref *refs = calloc (m->n, sizeof *refs);
+  if (slot == NULL || refs == NULL)
+    {
+      free (slot);
+      free (refs);
+      return NULL;
+    }
+  for (size_t i = 0; i < m->n; i++)
+    refs[i] = (struct key_ref){ m->keys[i], i };
+  qsort (refs, m->n, sizeof *refs, key_ref_cmp);
+  /* Equal keys are adjacent, earliest member first: slot[i] is first set
+   * to the index of that earliest member... */
+  for (size_t i = 0; i < m->n; i++)
+    slot[refs[i].idx] = (i > 0 && strcmp (refs[i].key, refs[i - 1].key) == 0)
+                            ? slot[refs[i - 1].idx]
+                            : refs[i].idx;
+  free (refs);
+  /* ...then turned into output indices, numbered in document order.  The
+   * earliest member of a key precedes the others, so its slot is final by
+   * the time they read it. */
+  size_t count = 0;
+  for (size_t i = 0; i < m->n; i++)
+    slot[i] = slot[i] == i ? count++ : slot[slot[i]];
+  return slot;
+}
+
+/* One map member: key must be a proper C string, value a string.  It goes
+ * to kv[at]; the first member with this key fills the next free entry. */
 static int
 map_entry (struct pctx *p, const struct oci_json *m, size_t i,
-           struct oci_kv *kv, size_t *n)
+           struct oci_kv *kv, size_t at, size_t *n)
 {
   if (memchr (m->keys[i], '\0', m->key_lens[i]))
     return pctx_fail (p, "key contains a NUL character");
@@ -588,7 +630,6 @@ map_entry (struct pctx *p, const struct oci_json *m, size_t i,
   pctx_pop (p, old);
   if (r < 0)
     return -1;
-  size_t at = kv_find (kv, *n, m->keys[i]);
   if (at < *n)
     {
       free (kv[at].value);
@@ -623,10 +664,12 @@ p_map (struct pctx *p, const struct oci_json *o, const char *key,
       oci_kv_free (*out, *out_len);
       *out_len = 0;
       *out = calloc (m->n, sizeof **out);
-      if (*out == NULL)
+      size_t *slot = *out ? map_slots (m) : NULL;
+      if (slot == NULL)
         r = pctx_fail_errno (p, ENOMEM, "allocate");
       for (size_t i = 0; r == 0 && i < m->n; i++)
-        r = map_entry (p, m, i, *out, out_len);
+        r = map_entry (p, m, i, *out, slot[i], out_len);
+      free (slot);
     }
   pctx_pop (p, old);
   return r;

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -346,12 +347,10 @@ static const char *const ns_names[OCI_NS_COUNT_] = {
 };
 
 int
-ocirun_state_write (int dirfd, const struct ocirun_state *s,
-                    struct ocirun_error *err)
+ocirun_state_generate (const struct ocirun_state *s, char **json, size_t *len,
+                       struct ocirun_error *err)
 {
   yajl_gen g = yajl_gen_alloc (NULL);
-  cleanup_free char *json = NULL;
-  size_t len;
 
   if (g == NULL)
     return ocirun_error_set (err, ENOMEM, "allocate JSON generator");
@@ -376,7 +375,17 @@ ocirun_state_write (int dirfd, const struct ocirun_state *s,
   gen_hooks (g, "poststart", s->poststart, s->poststart_len);
   gen_hooks (g, "poststop", s->poststop, s->poststop_len);
   yajl_gen_map_close (g);
-  if (gen_finish (g, false, &json, &len, err) < 0)
+  return gen_finish (g, false, json, len, err);
+}
+
+int
+ocirun_state_write (int dirfd, const struct ocirun_state *s,
+                    struct ocirun_error *err)
+{
+  cleanup_free char *json = NULL;
+  size_t len;
+
+  if (ocirun_state_generate (s, &json, &len, err) < 0)
     return -1;
   return ocirun_state_write_file (dirfd, OCIRUN_STATE_FILE, json, len, err);
 }
@@ -428,70 +437,112 @@ ocirun_state_to_json (const struct ocirun_state *s, const char *status,
 /* ---- parsing -------------------------------------------------------------
  */
 
-static char *
-json_strdup (const struct oci_json *o, const char *key)
+/* The parsers below read a file the runtime wrote itself, but the state
+ * directory may hold anything (a crash, a full disk, a hostile root): any
+ * input gives a complete struct or "corrupt", never a half-filled one
+ * that a later command would trip over.  Absent members keep the zero
+ * values older files relied on; present ones must make sense. */
+
+/* A string member: 0 with *out NULL when absent (or not a string). */
+static int
+json_strdup (const struct oci_json *o, const char *key, char **out)
 {
   const struct oci_json *v = oci_json_get (o, key);
 
+  *out = NULL;
   if (v == NULL || v->type != OCI_JSON_STRING)
-    return NULL;
-  return strdup (v->text);
+    return 0;
+  *out = strdup (v->text);
+  return *out ? 0 : -1;
 }
 
-static unsigned long long
-json_ull (const struct oci_json *o, const char *key)
+/* A non-negative integer member up to max; 0 when absent. */
+static int
+json_uint (const struct oci_json *o, const char *key, unsigned long long max,
+           unsigned long long *out)
 {
   const struct oci_json *v = oci_json_get (o, key);
+  char *end;
 
-  if (v == NULL || v->type != OCI_JSON_NUMBER)
+  *out = 0;
+  if (v == NULL)
     return 0;
-  return strtoull (v->text, NULL, 10);
+  if (v->type != OCI_JSON_NUMBER || !isdigit ((unsigned char)v->text[0]))
+    return -1;
+  errno = 0;
+  *out = strtoull (v->text, &end, 10);
+  if (errno != 0 || *end != '\0' || *out > max)
+    return -1;
+  return 0;
 }
 
-static char **
-json_strv (const struct oci_json *v, size_t *n)
+static int
+json_pid (const struct oci_json *o, const char *key, pid_t *out)
+{
+  unsigned long long v;
+
+  if (json_uint (o, key, INT32_MAX, &v) < 0)
+    return -1;
+  *out = (pid_t)v;
+  return 0;
+}
+
+/* The strings of an array (others skipped), NULL-terminated. */
+static int
+json_strv (const struct oci_json *v, char ***out, size_t *n)
 {
   char **r;
 
+  *out = NULL;
   *n = 0;
   if (v == NULL || v->type != OCI_JSON_ARRAY)
-    return NULL;
+    return 0;
   r = calloc (v->n + 1, sizeof *r);
   if (r == NULL)
-    return NULL;
+    return -1;
+  *out = r;
   for (size_t i = 0; i < v->n; i++)
     if (v->values[i]->type == OCI_JSON_STRING)
-      r[(*n)++] = strdup (v->values[i]->text);
-  return r;
+      {
+        r[*n] = strdup (v->values[i]->text);
+        if (r[*n] == NULL)
+          return -1;
+        (*n)++;
+      }
+  return 0;
 }
 
-static struct oci_hook *
-json_hooks (const struct oci_json *v, size_t *n)
+/* Hooks are run by later commands: each needs its path. */
+static int
+json_hooks (const struct oci_json *v, struct oci_hook **out, size_t *n)
 {
   struct oci_hook *r;
 
+  *out = NULL;
   *n = 0;
   if (v == NULL || v->type != OCI_JSON_ARRAY || v->n == 0)
-    return NULL;
+    return 0;
   r = calloc (v->n, sizeof *r);
   if (r == NULL)
-    return NULL;
+    return -1;
+  *out = r;
   for (size_t i = 0; i < v->n; i++)
     {
       const struct oci_json *h = v->values[i];
       const struct oci_json *t = oci_json_get (h, "timeout");
       struct oci_hook *d = &r[(*n)++];
 
-      d->path = json_strdup (h, "path");
-      d->args = json_strv (oci_json_get (h, "args"), &d->args_len);
-      d->env = json_strv (oci_json_get (h, "env"), &d->env_len);
+      if (json_strdup (h, "path", &d->path) < 0 || d->path == NULL
+          || json_strv (oci_json_get (h, "args"), &d->args, &d->args_len) < 0
+          || json_strv (oci_json_get (h, "env"), &d->env, &d->env_len) < 0)
+        return -1;
       if (t && t->type == OCI_JSON_NUMBER)
         {
           d->timeout.set = true;
           d->timeout.value = strtoll (t->text, NULL, 10);
         }
     }
-  return r;
+  return 0;
 }
 
 static unsigned
@@ -510,39 +561,78 @@ json_ns_mask (const struct oci_json *v)
 }
 
 static int
+json_annotations (const struct oci_json *a, struct ocirun_state *s)
+{
+  if (a == NULL || a->type != OCI_JSON_OBJECT || a->n == 0)
+    return 0;
+  s->annotations = calloc (a->n, sizeof *s->annotations);
+  if (s->annotations == NULL)
+    return -1;
+  for (size_t i = 0; i < a->n; i++)
+    if (a->values[i]->type == OCI_JSON_STRING)
+      {
+        struct oci_kv *kv = &s->annotations[s->annotations_len++];
+        kv->key = strdup (a->keys[i]);
+        kv->value = strdup (a->values[i]->text);
+        if (kv->key == NULL || kv->value == NULL)
+          return -1;
+      }
+  return 0;
+}
+
+static int
 state_from_json (const struct oci_json *o, struct ocirun_state *s)
 {
-  const struct oci_json *a = oci_json_get (o, "annotations");
-  cleanup_free char *status = json_strdup (o, "status");
+  cleanup_free char *status = NULL;
 
-  s->oci_version = json_strdup (o, "ociVersion");
-  s->id = json_strdup (o, "id");
-  s->bundle = json_strdup (o, "bundle");
-  s->rootfs = json_strdup (o, "rootfs");
-  s->created = json_strdup (o, "created");
+  if (json_strdup (o, "status", &status) < 0
+      || json_strdup (o, "ociVersion", &s->oci_version) < 0
+      || json_strdup (o, "id", &s->id) < 0
+      || json_strdup (o, "bundle", &s->bundle) < 0
+      || json_strdup (o, "rootfs", &s->rootfs) < 0
+      || json_strdup (o, "created", &s->created) < 0
+      || json_pid (o, "pid", &s->pid) < 0
+      || json_uint (o, "pidStart", ULLONG_MAX, &s->pid_start) < 0
+      || json_pid (o, "creator", &s->creator) < 0
+      || json_uint (o, "creatorStart", ULLONG_MAX, &s->creator_start) < 0
+      || json_annotations (oci_json_get (o, "annotations"), s) < 0
+      || json_hooks (oci_json_get (o, "poststart"), &s->poststart,
+                     &s->poststart_len)
+             < 0
+      || json_hooks (oci_json_get (o, "poststop"), &s->poststop,
+                     &s->poststop_len)
+             < 0)
+    return -1;
   s->status = status ? oci_status_from_string (status) : OCI_STATUS_INVALID;
-  s->pid = (pid_t)json_ull (o, "pid");
-  s->pid_start = json_ull (o, "pidStart");
-  s->creator = (pid_t)json_ull (o, "creator");
-  s->creator_start = json_ull (o, "creatorStart");
   s->ns_mask = json_ns_mask (oci_json_get (o, "namespaces"));
-  if (a && a->type == OCI_JSON_OBJECT && a->n > 0)
-    {
-      s->annotations = calloc (a->n, sizeof *s->annotations);
-      if (s->annotations == NULL)
-        return -1;
-      for (size_t i = 0; i < a->n; i++)
-        if (a->values[i]->type == OCI_JSON_STRING)
-          {
-            struct oci_kv *kv = &s->annotations[s->annotations_len++];
-            kv->key = strdup (a->keys[i]);
-            kv->value = strdup (a->values[i]->text);
-          }
-    }
-  s->poststart = json_hooks (oci_json_get (o, "poststart"), &s->poststart_len);
-  s->poststop = json_hooks (oci_json_get (o, "poststop"), &s->poststop_len);
   if (s->id == NULL || s->bundle == NULL || s->status == OCI_STATUS_INVALID)
     return -1;
+  return 0;
+}
+
+int
+ocirun_state_parse (const char *data, size_t len, struct ocirun_state **out,
+                    struct ocirun_error *err)
+{
+  struct oci_json *root = NULL;
+  struct ocirun_state *s;
+
+  if (oci_json_parse (data, len, OCIRUN_STATE_FILE, &root, err) < 0)
+    return -1;
+  s = calloc (1, sizeof *s);
+  if (s == NULL)
+    {
+      oci_json_free (root);
+      return ocirun_error_errno (err, "malloc");
+    }
+  if (root->type != OCI_JSON_OBJECT || state_from_json (root, s) < 0)
+    {
+      oci_json_free (root);
+      ocirun_state_free (s);
+      return ocirun_error_set (err, EINVAL, OCIRUN_STATE_FILE ": corrupt");
+    }
+  oci_json_free (root);
+  *out = s;
   return 0;
 }
 
@@ -554,7 +644,6 @@ ocirun_state_read (int dirfd, struct ocirun_state **out,
   cleanup_free char *big = NULL;
   const char *data = buf;
   size_t len = 0;
-  struct oci_json *root = NULL;
   struct ocirun_state *s;
   int fd;
 
@@ -589,21 +678,8 @@ ocirun_state_read (int dirfd, struct ocirun_state **out,
         return -1;
       data = big;
     }
-  if (oci_json_parse (data, len, OCIRUN_STATE_FILE, &root, err) < 0)
+  if (ocirun_state_parse (data, len, &s, err) < 0)
     return -1;
-  s = calloc (1, sizeof *s);
-  if (s == NULL)
-    {
-      oci_json_free (root);
-      return ocirun_error_errno (err, "malloc");
-    }
-  if (root->type != OCI_JSON_OBJECT || state_from_json (root, s) < 0)
-    {
-      oci_json_free (root);
-      ocirun_state_free (s);
-      return ocirun_error_set (err, EINVAL, OCIRUN_STATE_FILE ": corrupt");
-    }
-  oci_json_free (root);
   if (s->status == OCI_STATUS_CREATED)
     s->start_pending
         = faccessat (dirfd, OCIRUN_START_SOCKET, F_OK, AT_SYMLINK_NOFOLLOW)

@@ -89,8 +89,15 @@ int ocirun_state_dir_remove (int rootfd, const char *id, int dirfd,
 int ocirun_state_write_file (int dirfd, const char *name, const char *data,
                              size_t len, struct ocirun_error *err);
 
+/* state.json text of s (what ocirun_state_write writes). */
+int ocirun_state_generate (const struct ocirun_state *s, char **json,
+                           size_t *len, struct ocirun_error *err);
 int ocirun_state_write (int dirfd, const struct ocirun_state *s,
                         struct ocirun_error *err);
+/* Parse state.json text; anything but a complete record is
+ * "state.json: corrupt" (EINVAL) or the JSON parser's error. */
+int ocirun_state_parse (const char *data, size_t len,
+                        struct ocirun_state **out, struct ocirun_error *err);
 /* ENOENT (no state.json yet: create crashed early, or a delete is
  * removing it) is reported with errnum ENOENT so that delete can still
  * clean up. */

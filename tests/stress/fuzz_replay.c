@@ -6,7 +6,9 @@
  * crash, an abort (the target's round-trip check) or a sanitizer report
  * fails that input only.  Built with ASan+UBSan by `make check`, so a
  * crash found by `make fuzz` and saved under tests/fuzz/regressions stays
- * a failing test until it is fixed. */
+ * a failing test until it is fixed.  Built twice: REPLAY_CORPUS and
+ * REPLAY_REGRESSIONS name the directories of the target it is linked
+ * with (fuzz_config's by default, fuzz_state's for fuzz_state_replay). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -19,6 +21,13 @@
 #include <unistd.h>
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+#ifndef REPLAY_CORPUS
+#define REPLAY_CORPUS "tests/fuzz/corpus"
+#endif
+#ifndef REPLAY_REGRESSIONS
+#define REPLAY_REGRESSIONS "tests/fuzz/regressions"
+#endif
 
 struct input
 {
@@ -186,9 +195,9 @@ main (int argc, char **argv)
     {
       if (srcdir == NULL)
         srcdir = ".";
-      snprintf (dir, sizeof dir, "%s/tests/fuzz/corpus", srcdir);
+      snprintf (dir, sizeof dir, "%s/" REPLAY_CORPUS, srcdir);
       add_dir (dir);
-      snprintf (dir, sizeof dir, "%s/tests/fuzz/regressions", srcdir);
+      snprintf (dir, sizeof dir, "%s/" REPLAY_REGRESSIONS, srcdir);
       add_dir (dir);
     }
   if (n_inputs == 0)

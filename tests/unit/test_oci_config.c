@@ -490,6 +490,34 @@ static const struct snippet validate_errors[] = {
     "10}, {\"containerID\": 100, \"hostID\": 1009, \"size\": 10}]}}",
     "config.json: linux.gidMappings[1]: hostID range overlaps "
     "linux.gidMappings[0]" },
+  /* The first mapping that overlaps an earlier one is reported, with the
+   * first earlier one it overlaps: [2] before [3], [0] before [1]. */
+  { "{" MIN ", \"linux\": {\"namespaces\": [{\"type\": \"user\"}], "
+    "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": "
+    "10}, {\"containerID\": 100, \"hostID\": 2000, \"size\": 10}, "
+    "{\"containerID\": 200, \"hostID\": 1005, \"size\": 1000}, "
+    "{\"containerID\": 105, \"hostID\": 9000, \"size\": 1}]}}",
+    "config.json: linux.uidMappings[2]: hostID range overlaps "
+    "linux.uidMappings[0]" },
+  { "{" MIN ", \"linux\": {\"namespaces\": [{\"type\": \"user\"}], "
+    "\"uidMappings\": [{\"containerID\": 50, \"hostID\": 1000, \"size\": "
+    "10}, {\"containerID\": 0, \"hostID\": 2000, \"size\": 100}, "
+    "{\"containerID\": 60, \"hostID\": 1010, \"size\": 10}]}}",
+    "config.json: linux.uidMappings[1]: containerID range overlaps "
+    "linux.uidMappings[0]" },
+  /* An earlier mapping that is wrong on its own comes first... */
+  { "{" MIN ", \"linux\": {\"namespaces\": [{\"type\": \"user\"}], "
+    "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": "
+    "10}, {\"containerID\": 100, \"hostID\": 2000, \"size\": 0}, "
+    "{\"containerID\": 5, \"hostID\": 5000, \"size\": 10}]}}",
+    "config.json: linux.uidMappings[1].size: must not be zero" },
+  /* ...and a later one after the overlap. */
+  { "{" MIN ", \"linux\": {\"namespaces\": [{\"type\": \"user\"}], "
+    "\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": "
+    "10}, {\"containerID\": 5, \"hostID\": 5000, \"size\": 10}, "
+    "{\"containerID\": 4294967295, \"hostID\": 0, \"size\": 2}]}}",
+    "config.json: linux.uidMappings[1]: containerID range overlaps "
+    "linux.uidMappings[0]" },
   { "{" MIN ", \"linux\": {\"namespaces\": [{\"type\": \"user\"}], "
     "\"uidMappings\": [{\"containerID\": 4294967295, \"hostID\": 0, "
     "\"size\": 2}]}}",
@@ -587,6 +615,154 @@ test_validate_errors (void **state)
                   validate_errors[i].message);
       oci_config_free (c);
     }
+}
+
+/* ---- large inputs ------------------------------------------------------ */
+
+/* A growing string for generated documents. */
+struct buf
+{
+  char *s;
+  size_t len, cap;
+};
+
+static void buf_add (struct buf *b, const char *fmt, ...)
+    __attribute__ ((format (printf, 2, 3)));
+
+static void
+buf_add (struct buf *b, const char *fmt, ...)
+{
+  va_list ap;
+  va_start (ap, fmt);
+  int n = vsnprintf (NULL, 0, fmt, ap);
+  va_end (ap);
+  assert_true (n >= 0);
+  if (b->len + (size_t)n + 1 > b->cap)
+    {
+      b->cap = (b->len + (size_t)n + 1) * 2;
+      b->s = realloc (b->s, b->cap);
+      assert_non_null (b->s);
+    }
+  va_start (ap, fmt);
+  vsnprintf (b->s + b->len, (size_t)n + 1, fmt, ap);
+  va_end (ap);
+  b->len += (size_t)n;
+}
+
+/* Repeated map keys: the last value wins, in the place of the first.  With
+ * 100k keys and the repeats at the very end (so each is found only among
+ * all the others), and interleaved repeats of one key. */
+static void
+test_map_duplicates_large (void **state)
+{
+  (void)state;
+  enum
+  {
+    N = 100000
+  };
+  struct buf b = { 0 };
+  buf_add (&b, "{" MIN ", \"annotations\": {");
+  for (int i = 0; i < N; i++)
+    buf_add (&b, "\"k%d\": \"v%d\", ", i, i);
+  buf_add (&b, "\"k54321\": \"again\", \"k0\": \"last\"}}");
+  struct oci_config *c = parse_ok (b.s);
+  free (b.s);
+  assert_int_equal (c->annotations_len, N);
+  assert_string_equal (c->annotations[0].key, "k0");
+  assert_string_equal (c->annotations[0].value, "last");
+  assert_string_equal (c->annotations[54321].key, "k54321");
+  assert_string_equal (c->annotations[54321].value, "again");
+  assert_string_equal (c->annotations[N - 1].key, "k99999");
+  assert_string_equal (c->annotations[N - 1].value, "v99999");
+  assert_string_equal (oci_config_annotation (c, "k7"), "v7");
+  oci_config_free (c);
+
+  c = parse_ok ("{" MIN ", \"annotations\": {\"b\": \"1\", \"a\": \"2\", "
+                "\"b\": \"3\", \"c\": \"4\", \"a\": \"5\", \"b\": \"6\", "
+                "\"\": \"7\", \"\": \"8\"}}");
+  assert_int_equal (c->annotations_len, 4);
+  assert_string_equal (c->annotations[0].key, "b");
+  assert_string_equal (c->annotations[0].value, "6");
+  assert_string_equal (c->annotations[1].key, "a");
+  assert_string_equal (c->annotations[1].value, "5");
+  assert_string_equal (c->annotations[2].key, "c");
+  assert_string_equal (c->annotations[2].value, "4");
+  assert_string_equal (c->annotations[3].key, "");
+  assert_string_equal (c->annotations[3].value, "8");
+  oci_config_free (c);
+}
+
+/* A config whose `which` (in linux or in mounts[0]) has n mappings of one
+ * id each; the last one is moved onto id `clash` when clash >= 0. */
+static struct oci_config *
+mappings_config (const char *which, bool in_mount, int n, int clash)
+{
+  struct buf b = { 0 };
+  buf_add (&b, "[");
+  for (int i = 0; i < n; i++)
+    buf_add (&b, "%s{\"containerID\": %d, \"hostID\": %d, \"size\": 1}",
+             i ? ", " : "", i,
+             100000 + (i == n - 1 && clash >= 0 ? clash : i));
+  buf_add (&b, "]");
+  struct buf doc = { 0 };
+  if (in_mount)
+    buf_add (&doc,
+             "{" MIN ", \"mounts\": [{\"destination\": \"/m\", "
+             "\"uidMappings\": %s, \"gidMappings\": %s}]}",
+             b.s, b.s);
+  else
+    buf_add (&doc,
+             "{" MIN ", \"linux\": {\"namespaces\": [{\"type\": "
+             "\"user\"}], \"%s\": %s}}",
+             which, b.s);
+  free (b.s);
+  struct oci_config *c = parse_ok (doc.s);
+  free (doc.s);
+  return c;
+}
+
+static void
+expect_validate_error (struct oci_config *c, const char *message)
+{
+  struct ocirun_error err = { 0 };
+  if (oci_config_validate (c, &err) == 0)
+    fail_msg ("validated; expected %s", message);
+  if (strcmp (err.msg, message) != 0)
+    fail_msg ("got      %s\n  expected %s", err.msg, message);
+  oci_config_free (c);
+}
+
+static void
+test_mappings_large (void **state)
+{
+  (void)state;
+  struct ocirun_error err = { 0 };
+  /* 340 lines is what the kernel takes: fine when disjoint. */
+  struct oci_config *c = mappings_config ("uidMappings", false, 340, -1);
+  if (oci_config_validate (c, &err) < 0)
+    fail_msg ("340 disjoint mappings: %s", err.msg);
+  oci_config_free (c);
+  /* The last of 340 overlaps one in the middle, on the host side only. */
+  expect_validate_error (mappings_config ("uidMappings", false, 340, 200),
+                         "config.json: linux.uidMappings[339]: hostID range "
+                         "overlaps linux.uidMappings[200]");
+  expect_validate_error (mappings_config ("gidMappings", false, 340, 0),
+                         "config.json: linux.gidMappings[339]: hostID range "
+                         "overlaps linux.gidMappings[0]");
+  /* One more than the kernel takes, and many more. */
+  expect_validate_error (mappings_config ("uidMappings", false, 341, -1),
+                         "config.json: linux.uidMappings: 341 entries, the "
+                         "kernel accepts at most 340");
+  expect_validate_error (mappings_config ("gidMappings", false, 100000, 5),
+                         "config.json: linux.gidMappings: 100000 entries, the "
+                         "kernel accepts at most 340");
+  /* Mappings of a mount go through the same checks. */
+  expect_validate_error (mappings_config (NULL, true, 341, -1),
+                         "config.json: mounts[0].uidMappings: 341 entries, "
+                         "the kernel accepts at most 340");
+  expect_validate_error (mappings_config (NULL, true, 40, 37),
+                         "config.json: mounts[0].uidMappings[39]: hostID "
+                         "range overlaps mounts[0].uidMappings[37]");
 }
 
 static void
@@ -958,6 +1134,8 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_parse_errors),
     cmocka_unit_test (test_validate_errors),
+    cmocka_unit_test (test_map_duplicates_large),
+    cmocka_unit_test (test_mappings_large),
     cmocka_unit_test (test_validate_for_create),
     cmocka_unit_test (test_values),
     cmocka_unit_test (test_enums),
