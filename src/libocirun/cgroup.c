@@ -13,6 +13,7 @@
 #include "libocirun/cleanup.h"
 #include "libocirun/log.h"
 #include "libocirun/rootless.h"
+#include "libocirun/test_hooks.h"
 
 static struct ocirun_cgroup *
 cg_new (void)
@@ -115,6 +116,7 @@ create_in (struct ocirun_container *c, struct ocirun_cgroup *cg,
   cleanup_free char *inner = NULL;
   cleanup_free struct cg_dev_rule *rules = NULL;
   size_t n_rules = 0;
+  unsigned ctrls;
 
   if (h->mode == 0)
     return ocirun_error_set (err, ENODEV,
@@ -124,8 +126,27 @@ create_in (struct ocirun_container *c, struct ocirun_cgroup *cg,
   if (inner == NULL)
     return ocirun_error_errno (err, "cgroup");
   cg->ops = cg_ops_for_mode (h->mode);
-  if (cg_resolve (cg, h, inner, err) < 0 || cg->ops->mkdirs (cg, err) < 0)
+  if (cg_resolve (cg, h, inner, err) < 0)
     return -1;
+  /* Record the paths before making them (when the state dir exists): a
+   * create SIGKILLed from here on (the OOM killer of a memory-limited
+   * caller) leaves directories that `delete --force` finds; removing
+   * ones never made is no error.  Without that record nothing could find
+   * them again, so a failed save (EMFILE, ENOSPC) makes nothing. */
+  if (c->state_dir && access (c->state_dir, W_OK) == 0
+      && ocirun_cgroup_save (c, err) < 0)
+    return -1;
+  ctrls = cg->v2_ctrls;
+  if (cg->ops->mkdirs (cg, err) < 0)
+    return -1;
+  ocirun_test_stop_at ("create-cgroup-dirs");
+  /* The controllers the leaf really got (v2): saved again if they differ. */
+  if (cg->saved && cg->v2_ctrls != ctrls)
+    {
+      cg->saved = false;
+      if (ocirun_cgroup_save (c, err) < 0)
+        return -1;
+    }
   /* Only CAP_SYS_ADMIN may program device access (v1 devices.deny, a
    * cgroup2 BPF filter).  Without it (rootless, in a delegated tree) the
    * container can't mknod either: it only gets host nodes bound, under
@@ -161,13 +182,20 @@ ocirun_cgroup_create (struct ocirun_container *c, struct ocirun_error *err)
 
   if (cg == NULL)
     return ocirun_error_errno (err, "cgroup");
+  /* (create_in saves it: ocirun_cgroup_save works on c->cgroup) */
+  c->cgroup = cg;
   if (create_in (c, cg, err) < 0)
     {
       bool denied = err->errnum == EACCES || err->errnum == EPERM
                     || err->errnum == EROFS;
 
+      close_enter_fds (cg);
       cg_rollback_made (cg);
+      /* The record of what is now undone goes too (a later command must
+       * not look for a cgroup: "not used" below). */
+      cg_unsave (c);
       ocirun_cgroup_free (cg);
+      c->cgroup = NULL;
       if (denied && geteuid () != 0 && !wants_limits (c->config))
         {
           ocirun_debug ("cgroup: not used (unprivileged, not delegated)");
@@ -179,21 +207,6 @@ ocirun_cgroup_create (struct ocirun_container *c, struct ocirun_error *err)
                                     "linux.resources: limits need a cgroup "
                                     "delegated to uid %u",
                                     (unsigned)geteuid ());
-      return -1;
-    }
-  c->cgroup = cg;
-  /* Persist right away when the state dir exists: a crash between here
-   * and the engine's save must not leak the directories.  Without that
-   * record nothing could find them again, so a failed save (EMFILE,
-   * ENOSPC) undoes them: the fds for the child go first, they may be
-   * what ran short. */
-  if (c->state_dir && access (c->state_dir, W_OK) == 0
-      && ocirun_cgroup_save (c, err) < 0)
-    {
-      close_enter_fds (cg);
-      cg_rollback_made (cg);
-      ocirun_cgroup_free (cg);
-      c->cgroup = NULL;
       return -1;
     }
   cg_forget_made (cg);

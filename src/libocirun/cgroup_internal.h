@@ -271,6 +271,9 @@ int cg_rmdir_tree (const char *dir, struct ocirun_error *err);
  * path itself was created, 0 when it existed. */
 int cg_mkdir_p (struct ocirun_cgroup *cg, const char *path,
                 struct ocirun_error *err);
+/* Remove <state_dir>/cgroup written by ocirun_cgroup_save (create undone). */
+void cg_unsave (struct ocirun_container *c);
+
 /* Remove what cg_mkdir_p made (deepest first) / just forget it. */
 void cg_rollback_made (struct ocirun_cgroup *cg);
 void cg_forget_made (struct ocirun_cgroup *cg);

@@ -80,6 +80,18 @@ ocirun_cgroup_save (struct ocirun_container *c, struct ocirun_error *err)
   return 0;
 }
 
+void
+cg_unsave (struct ocirun_container *c)
+{
+  char path[4096];
+
+  if (c->cgroup == NULL || !c->cgroup->saved || c->state_dir == NULL)
+    return;
+  snprintf (path, sizeof path, "%s/%s", c->state_dir, STATE_FILE);
+  unlink (path);
+  c->cgroup->saved = false;
+}
+
 static int
 parse_line (struct ocirun_cgroup *cg, char *line, struct ocirun_error *err)
 {

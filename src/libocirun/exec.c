@@ -28,6 +28,7 @@
 #include "libocirun/cleanup.h"
 #include "libocirun/exec.h"
 #include "libocirun/fds.h"
+#include "libocirun/sanitizer.h"
 #include "libocirun/log.h"
 #include "libocirun/memory_policy.h"
 #include "libocirun/process.h"
@@ -284,6 +285,11 @@ spawn (struct exec_ctx *x, struct ocirun_error *err)
   int sv[2];
   int cgfd;
 
+  /* Under ASan: LSan's exit check can't work after a pid ns setns.  (3:
+   * the setup socket and the child's pidfd, at least, are still to come.) */
+  if ((x->parent_flags & CLONE_NEWPID) && ocirun_leak_check_now (3) < 0)
+    return ocirun_error_errno (err,
+                               "leak check before joining the pid namespace");
   if (socketpair (AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
     return ocirun_error_errno (err, "create the setup socket");
   x->sync_fd = sv[0];

@@ -89,15 +89,64 @@ ocirun_state_root_open (const char *root, bool create, int *rootfd,
   return 0;
 }
 
+/* What left the existing state directory of `id`, when it is the
+ * remains of a command that died: the words for the "already exists"
+ * error, else NULL (a live or finished container, or a command working
+ * on it now).  Only looks: reclaiming it is `delete --force`'s job, which
+ * the user runs knowing no create of theirs is still going. */
+static const char *
+leftover_of (int rootfd, const char *id)
+{
+  cleanup_close int fd = -1;
+  struct ocirun_error e;
+  struct stat st;
+
+  fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+  if (fd < 0)
+    return NULL;
+  for (int attempt = 0;; attempt++)
+    {
+      cleanup_state struct ocirun_state *s = NULL;
+
+      /* Held: a create, start or delete is at work on it right now. */
+      if (flock (fd, LOCK_EX | LOCK_NB) < 0)
+        return NULL;
+      if (fstat (fd, &st) < 0 || st.st_nlink == 0)
+        return NULL;
+      if (ocirun_state_read (fd, &s, &e) == 0)
+        return s->status == OCI_STATUS_CREATING
+                       && ocirun_state_status (s) == OCI_STATUS_STOPPED
+                   ? "a create that did not finish"
+                   : NULL;
+      if (e.errnum != ENOENT)
+        return NULL;
+      /* No state.json, unlocked: a create that died before writing it or
+       * a delete that died after removing it, unless a create made the
+       * directory a moment ago and has not locked it yet: look again. */
+      if (attempt == 1)
+        return "a create or delete that did not finish";
+      flock (fd, LOCK_UN);
+      nanosleep (&(struct timespec){ .tv_nsec = 50 * 1000 * 1000 }, NULL);
+    }
+}
+
 int
 ocirun_state_dir_create (int rootfd, const char *id, int *dirfd,
                          struct ocirun_error *err)
 {
   if (mkdirat (rootfd, id, 0700) < 0)
     {
-      if (errno == EEXIST)
-        return ocirun_error_set (err, 0, "container `%s` already exists", id);
-      return ocirun_error_errno (err, "create state directory of `%s`", id);
+      const char *left;
+
+      if (errno != EEXIST)
+        return ocirun_error_errno (err, "create state directory of `%s`", id);
+      left = leftover_of (rootfd, id);
+      if (left)
+        return ocirun_error_set (err, 0,
+                                 "container `%s` already exists (left by %s; "
+                                 "remove it with 'ocirun delete --force %s')",
+                                 id, left, id);
+      return ocirun_error_set (err, 0, "container `%s` already exists", id);
     }
   int fd = openat (rootfd, id, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   /* Nobody else can hold the lock yet: the directory is brand new. */

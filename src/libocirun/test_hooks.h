@@ -10,6 +10,7 @@
  *
  * Phases (see tests/integration/reliability.bats):
  *   create-state-dir     state directory made, nothing in it yet
+ *   create-cgroup-dirs   cgroup directories made, no limits written yet
  *   create-cgroup        cgroup created
  *   create-clone         container process cloned, setup not started
  *   create-child-ready   setup done, the process waits; nothing committed

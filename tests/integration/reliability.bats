@@ -16,6 +16,15 @@
 # crash injection points: $OCIRUN_HOOKS (make check builds
 # tests/stress/ocirun-hooks, which is also ASan+UBSan), or $OCIRUN itself
 # when it was configured with --enable-test-hooks; else they skip.
+#
+# Which runtime: when $OCIRUN_HOOKS is an ASan+UBSan build (make check),
+# every test runs it, so $OCIRUN below is that build and $PLAIN the
+# normal binary; OCIRUN_REL_RUNTIME=normal runs the normal binary instead
+# (make check-stress runs the file both ways).  Hostile input always goes
+# to both.  Under the sanitizers every runtime process writes its reports
+# to $SAN_DIR (log_path, so that a detached or background process whose
+# stderr nobody reads is heard too) and aborts at the first one; a report
+# file fails the test (no_sanitizer_report, no_leaks and teardown).
 
 load helpers
 
@@ -25,8 +34,44 @@ stress () { [ -n "${OCIRUN_STRESS:-}" ]; }
 # scale CI STRESS: the number for this run.
 scale () { if stress; then echo "$2"; else echo "$1"; fi; }
 
+# The ASan+UBSan build, when there is one (it links libasan.so: the
+# symbol, not the word "AddressSanitizer", is in the binary).
+san_bin () {
+  if [ -n "${OCIRUN_HOOKS:-}" ] && [ -x "$OCIRUN_HOOKS" ] \
+     && grep -qa __asan_init "$OCIRUN_HOOKS"; then
+    echo "$OCIRUN_HOOKS"
+  fi
+}
+
+# Say which runtime this run tests (OCIRUN_REL_RUNTIME=sanitized insists).
+setup_file () {
+  if [ -n "$(san_bin)" ] && [ "${OCIRUN_REL_RUNTIME:-}" != normal ]; then
+    echo "# reliability.bats: runtime under test: $(san_bin) (ASan+UBSan)" >&3
+  elif [ "${OCIRUN_REL_RUNTIME:-}" = sanitized ]; then
+    echo "OCIRUN_REL_RUNTIME=sanitized, but \$OCIRUN_HOOKS is no ASan build" >&2
+    return 1
+  else
+    echo "# reliability.bats: runtime under test: $OCIRUN (normal build; no sanitizers)" >&3
+  fi
+}
+
+# Is $OCIRUN the sanitizer build?
+sanitized () { [ -n "${SAN_DIR:-}" ]; }
+
 setup () {
+  PLAIN=$OCIRUN
+  SAN_DIR=
+  if [ "${OCIRUN_REL_RUNTIME:-}" != normal ] && [ -n "$(san_bin)" ]; then
+    OCIRUN=$(san_bin)
+  fi
   setup_bundle
+  if grep -qa __asan_init "$OCIRUN"; then
+    SAN_DIR=$TEST_TMP/sanitizer
+    mkdir "$SAN_DIR"
+    # Reports abort the process (status 134), leaks included.
+    export ASAN_OPTIONS="halt_on_error=1:abort_on_error=1:detect_leaks=1:log_path=$SAN_DIR/asan"
+    export UBSAN_OPTIONS="halt_on_error=1:abort_on_error=1:print_stacktrace=1:log_path=$SAN_DIR/ubsan"
+  fi
   TAG="rel$$r${BATS_TEST_NUMBER}x$RANDOM"
   ID="$TAG-c"
   config_set ".process.args = [\"sleep\", \"1000\"] | .process.env += [\"OCIRUN_REL_TAG=$TAG\"]"
@@ -57,7 +102,26 @@ teardown () {
     awk -v t="$TEST_TMP" '$5 ~ "^" t { print $5 }' /proc/self/mountinfo \
       | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   fi
+  # Reports of any runtime process, the cleanup above included.
+  local reports
+  reports=$(sanitizer_reports)
   teardown_bundle
+  if [ -n "$reports" ]; then
+    echo "$reports" >&2
+    echo "FAIL: sanitizer report(s) (above)" >&2
+    return 1
+  fi
+}
+
+# The report files in $SAN_DIR, with their contents.
+sanitizer_reports () {
+  [ -n "${SAN_DIR:-}" ] && [ -d "$SAN_DIR" ] || return 0
+  local f
+  for f in "$SAN_DIR"/*; do
+    [ -e "$f" ] || continue
+    echo "== $f"
+    head -c 20000 "$f"
+  done
 }
 
 # Fail the test right here (exit: a `return` would be lost when the
@@ -80,6 +144,7 @@ tagged_pids () {
 # tag, mounts under $TEST_TMP, network namespaces held by our processes,
 # the test shell's fds, tagged processes.
 no_leaks () {
+  no_sanitizer_report
   if ! /usr/bin/python3 "$REL" compare --tag "$TAG" --root "$ROOT" \
          --fd-pid "$BASHPID" --path "$TEST_TMP" \
          --against "$TEST_TMP/snapshot.json" >"$TEST_TMP/leaks" 2>&1; then
@@ -103,9 +168,13 @@ rtx () {
 rt () { rtx "$OCIRUN" "$@"; }
 
 no_sanitizer_report () {
-  if grep -qE 'AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer' <<<"$err"; then
+  # (the last: a report that could not be written to $SAN_DIR, EMFILE)
+  if grep -qE "AddressSanitizer|LeakSanitizer|runtime error:|UndefinedBehaviorSanitizer|^ERROR: Can't open file: " <<<"$err"; then
     fail "sanitizer report: $err"
   fi
+  local reports
+  reports=$(sanitizer_reports)
+  [ -z "$reports" ] || fail "sanitizer report: $reports"
 }
 
 # The last command succeeded.
@@ -220,12 +289,13 @@ hooks_bin () {
   fi
 }
 
-# The runtimes hostile input goes to: $OCIRUN, plus the sanitizer build.
+# The runtimes hostile input goes to: the normal binary, plus the
+# sanitizer build.
 hostile_bins () {
-  echo "$OCIRUN"
+  echo "$PLAIN"
   local h
-  h=$(hooks_bin)
-  if [ -n "$h" ] && [ "$h" != "$OCIRUN" ] && grep -qa AddressSanitizer "$h"; then
+  h=$(san_bin)
+  if [ -n "$h" ] && [ "$h" != "$PLAIN" ]; then
     echo "$h"
   fi
 }
@@ -258,6 +328,30 @@ hostile_bins () {
   grep -q "mount left behind.*tmpfs on $TEST_TMP/mnt" "$TEST_TMP/leaks"
   grep -q "state root .*$TAG-fake" "$TEST_TMP/leaks"
   grep -q "fds of the test process changed: opened {$extra: '$TEST_TMP/extra-fd'}" "$TEST_TMP/leaks"
+  no_leaks
+}
+
+@test "reliability: sanitizer output of every runtime process is caught" {
+  sanitized || skip "the runtime under test is not the ASan+UBSan build (\$OCIRUN_HOOKS)"
+  # verbosity=1 makes ASan write to the report channel (log_path) at
+  # start, as a report would: from the runtime and from what it leaves
+  # running (the container's setup process, until it execs).
+  ASAN_OPTIONS="$ASAN_OPTIONS:verbosity=1" rt run --detach --bundle "$BUNDLE" "$ID"
+  [ "$rc" -eq 0 ] || fail "run --detach: $err"
+  local files
+  files=$(ls "$SAN_DIR")
+  [ -n "$files" ] || fail "nothing was written to $SAN_DIR"
+  grep -q "AddressSanitizer" "$SAN_DIR"/* || fail "not ASan's output: $(sanitizer_reports)"
+  # Not on stderr, where a detached process's report would be lost...
+  ! grep -q "AddressSanitizer" <<<"$err" || fail "ASan wrote to stderr: $err"
+  # ...and the checks see it.
+  if (no_sanitizer_report) 2>/dev/null; then
+    fail "no_sanitizer_report passes with reports in $SAN_DIR"
+  fi
+  rm -f "$SAN_DIR"/*
+  rt delete --force "$ID"
+  expect_ok "delete --force"
+  gone "$ID"
   no_leaks
 }
 
@@ -339,6 +433,29 @@ crash_at () {
   [ "$rc" -eq 137 ] || fail "the runtime was not killed at $phase (status $rc): $err"
   grep -q "test hook: killed at $phase" <<<"$err" || fail "wrong phase: $err"
   truthful "$HOOKS" "$ID"
+  # The id stays taken (never reclaimed by a create: it could be racing a
+  # live one), and the error says what to do when a dead command left it.
+  local hint=""
+  case $phase in
+    create-cgroup-dirs | create-cgroup | create-clone | create-child-ready | create-before-state)
+      hint="already exists (left by a create that did not finish; remove it with 'ocirun delete --force $ID')"
+      ;;
+    create-state-dir | delete-state-files)
+      # (no state.json: which command it was is not known)
+      hint="already exists (left by a create or delete that did not finish; remove it with 'ocirun delete --force $ID')"
+      ;;
+  esac
+  rtx "$HOOKS" create --bundle "$BUNDLE" "$ID"
+  expect_clear_error "container .$ID. already exists"
+  if [ -n "$hint" ]; then
+    grep -qF -- "$hint" <<<"$err" || fail "create after a crash at $phase: no hint: $err"
+  else
+    # A container that is really there (created, running or stopped):
+    # the plain message, as runc's.
+    ! grep -q "did not finish" <<<"$err" || fail "create after a crash at $phase: $err"
+  fi
+  # That failed create changed nothing.
+  truthful "$HOOKS" "$ID"
   rtx "$HOOKS" delete --force "$ID"
   expect_ok "delete --force after a crash at $phase"
   gone "$ID"
@@ -356,6 +473,11 @@ crash_at () {
 
 @test "crash: runtime killed after the state directory is made" {
   crash_at create-state-dir
+}
+
+@test "crash: runtime killed with the cgroup directories made, no limits yet" {
+  config_set '.linux.resources.pids.limit = 100'
+  crash_at create-cgroup-dirs
 }
 
 @test "crash: runtime killed after the cgroup is created" {
@@ -500,10 +622,11 @@ enospc_full_later () {
 in_private_mountns () {
   unshare -m --propagation private -- bash -c "
     set -e
-    $(declare -f rt rtx fail no_sanitizer_report expect_ok expect_clear_error \
-        gone tagged_pids describe_pids truthful alive runs_user_program \
-        enospc_case enospc_full_later)
+    $(declare -f rt rtx fail no_sanitizer_report sanitizer_reports expect_ok \
+        expect_clear_error gone tagged_pids describe_pids truthful alive \
+        runs_user_program enospc_case enospc_full_later)
     ROOT='$ROOT' TEST_TMP='$TEST_TMP' BUNDLE='$BUNDLE' TAG='$TAG' OCIRUN='$OCIRUN'
+    SAN_DIR='$SAN_DIR'
     BUSYBOX_INODE='$BUSYBOX_INODE'
     $*"
 }
@@ -628,12 +751,18 @@ rt_nofile () {
 @test "exhaustion: memory-limited runtime (prlimit --as) fails cleanly" {
   command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"
   local k id worked=0 failed=0 step
+  # ASan reserves terabytes of address space for its shadow at start, so
+  # an ASan build cannot run under any of these limits at all: this test
+  # measures the normal binary (the memory cgroup test below runs both).
+  if sanitized; then
+    echo "# prlimit --as: the normal binary (ASan cannot start under an address-space limit)" >&3
+  fi
   step=$(scale 128 4)
   for k in $(seq 2048 "$step" $(scale 6144 8192)); do
     id=$ID$k
     CTX="address space ${k}K"
     rc=0
-    OCIRUN_REL_TAG=$TAG prlimit --as=$((k * 1024)) "$OCIRUN" --root "$ROOT" \
+    OCIRUN_REL_TAG=$TAG prlimit --as=$((k * 1024)) "$PLAIN" --root "$ROOT" \
       create --bundle "$BUNDLE" "$id" </dev/null >"$TEST_TMP/out" \
       2>"$TEST_TMP/err" || rc=$?
     err=$(cat "$TEST_TMP/err")
@@ -656,6 +785,122 @@ rt_nofile () {
   CTX=
   echo "# $failed creates failed for lack of memory, $worked worked"
   [ "$worked" -gt 0 ]
+  no_leaks
+}
+
+# ---- memory cgroup of the runtime ------------------------------------------------
+
+# Where a memory cgroup for the runtime process can be made: the v1
+# memory hierarchy, else a unified hierarchy whose root delegates the
+# memory controller.
+memcg_root () {
+  local d
+  if [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then
+    echo /sys/fs/cgroup/memory
+    return
+  fi
+  for d in /sys/fs/cgroup/unified /sys/fs/cgroup; do
+    if [ -f "$d/cgroup.subtree_control" ] && grep -qw memory "$d/cgroup.subtree_control"; then
+      echo "$d"
+      return
+    fi
+  done
+}
+
+# How many times the kernel's OOM killer acted in cgroup $1.
+oom_kills () {
+  if [ -f "$1/memory.events" ]; then
+    awk '$1 == "oom_kill" { print $2 }' "$1/memory.events"
+  else
+    awk '$1 == "oom_kill" { print $2 }' "$1/memory.oom_control"
+  fi
+}
+
+# memcg_create BIN KIB ID: `BIN create ID` run by a shell that first moves
+# itself into a fresh memory cgroup limited to KIB KiB (swap included),
+# which is removed afterwards.  Sets $rc, $err and $oom (OOM kills in it).
+memcg_create () {
+  local bin=$1 k=$2 id=$3 cg i
+  cg=$(memcg_root)/$TAG-rt
+  mkdir "$cg" || fail "mkdir $cg"
+  if [ -f "$cg/memory.limit_in_bytes" ]; then
+    echo $((k * 1024)) >"$cg/memory.limit_in_bytes"
+    if [ -f "$cg/memory.memsw.limit_in_bytes" ]; then
+      echo $((k * 1024)) >"$cg/memory.memsw.limit_in_bytes"
+    fi
+  else
+    echo $((k * 1024)) >"$cg/memory.max"
+    if [ -f "$cg/memory.swap.max" ]; then echo 0 >"$cg/memory.swap.max"; fi
+  fi
+  rc=0
+  OCIRUN_REL_TAG=$TAG /bin/sh -c 'echo $$ >"$1/cgroup.procs" && shift && exec "$@"' \
+    sh "$cg" "$bin" --root "$ROOT" create --bundle "$BUNDLE" "$id" \
+    </dev/null >"$TEST_TMP/out" 2>"$TEST_TMP/err" || rc=$?
+  err=$(cat "$TEST_TMP/err")
+  oom=$(oom_kills "$cg")
+  # A setup child that lost its runtime exits on EOF: wait (bounded).
+  for i in $(seq 250); do
+    [ -z "$(cat "$cg/cgroup.procs")" ] && break
+    sleep 0.02
+  done
+  [ -z "$(cat "$cg/cgroup.procs")" ] || fail "processes left in $cg: $(cat "$cg/cgroup.procs")"
+  rmdir "$cg" || fail "cannot remove $cg"
+}
+
+@test "exhaustion: runtime in a small memory cgroup fails cleanly or is OOM-killed, nothing leaks" {
+  [ -n "$(memcg_root)" ] || skip "no memory cgroup controller (v1 memory hierarchy or v2 memory in subtree_control)"
+  # Only the runtime (and its setup child until it joins the container's
+  # cgroups) is charged to the limited cgroup: the container gets an
+  # absolute cgroupsPath, not the default, which would nest it under
+  # the runtime's own cgroup and so under the limit.
+  local bin k id worked killed failed limits
+  # (finer around where the normal build, then the ASan one, starts to fit)
+  limits="256 512 640 768 896 1024 2048 4096 8192 10240 12288 14336 16384 32768 131072"
+  stress && limits="128 256 384 512 576 640 704 768 832 896 960 1024 1536 2048 3072 4096 6144 8192 9216 10240 11264 12288 13312 14336 15360 16384 24576 32768 65536 131072"
+  for bin in $(hostile_bins); do
+    worked=0 killed=0 failed=0
+    for k in $limits; do
+      id=$ID-m$k
+      CTX="$(basename "$bin") create in a ${k}K memory cgroup"
+      config_set ".linux.cgroupsPath = \"/$id\""
+      memcg_create "$bin" "$k" "$id"
+      no_sanitizer_report
+      case $rc in
+        0)
+          worked=$((worked + 1))
+          truthful "$OCIRUN" "$id"
+          rt start "$id"
+          expect_ok start
+          truthful "$OCIRUN" "$id"
+          rt delete --force "$id"
+          expect_ok "delete --force"
+          ;;
+        137)
+          # SIGKILL: only the OOM killer of that cgroup may have sent it.
+          [ "${oom:-0}" -gt 0 ] || fail "killed, but not by the OOM killer: $err"
+          killed=$((killed + 1))
+          # The create may have died at any point: state tells the
+          # truth, delete --force (when there is anything) cleans up.
+          truthful "$OCIRUN" "$id"
+          rt state "$id"
+          echo "# ${k}K: OOM-killed; state: $([ "$rc" -eq 0 ] && jq -r .status <<<"$out" || echo "$err")" >&3
+          rt delete --force "$id"
+          [ "$rc" -eq 0 ] || expect_clear_error "does not exist"
+          ;;
+        *)
+          failed=$((failed + 1))
+          expect_clear_error
+          echo "# ${k}K: $err" >&3
+          ;;
+      esac
+      gone "$id"
+    done
+    CTX=
+    echo "# $(basename "$bin"): $worked worked, $failed failed with an error, $killed OOM-killed ($limits KiB)" >&3
+    # The smallest limit did stop it, the largest did not.
+    [ $((failed + killed)) -gt 0 ] || fail "$(basename "$bin"): no limit was too small"
+    [ "$worked" -gt 0 ] || fail "$(basename "$bin"): no limit was large enough"
+  done
   no_leaks
 }
 
@@ -1008,12 +1253,13 @@ EOF
 
 @test "fuzz: the libFuzzer targets run clean for a fixed time" {
   local builddir seconds
-  builddir=$(cd "$(dirname "$OCIRUN")" && pwd)
-  [ -f "$builddir/Makefile" ] || skip "no build directory next to $OCIRUN"
+  builddir=$(cd "$(dirname "$PLAIN")" && pwd)
+  [ -f "$builddir/Makefile" ] || skip "no build directory next to $PLAIN"
   command -v clang >/dev/null || skip "clang is not installed (apt-get install clang)"
   # (check-stress fuzzes for longer on its own, after this file)
   seconds=${OCIRUN_FUZZ_SECONDS:-30}
-  run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL \
+  # (libFuzzer reports on its own: not into $SAN_DIR)
+  run env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL -u ASAN_OPTIONS -u UBSAN_OPTIONS \
     make -C "$builddir" fuzz FUZZ_SECONDS="$seconds"
   echo "$output" | grep -vE '^#[0-9]+' | tail -40
   if [ "$status" -ne 0 ]; then

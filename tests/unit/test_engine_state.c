@@ -10,6 +10,7 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -80,6 +81,79 @@ test_dir_create_lock_remove (void **unused)
   assert_int_equal (
       ocirun_state_dir_open (rootfd, "c1", LOCK_SH, &dirfd, &err), -1);
   assert_non_null (strstr (err.msg, "does not exist"));
+  close (rootfd);
+}
+
+/* Create `id` again in rootfd: it must fail with "already exists", and
+ * with `hint` after it (NULL: the plain message). */
+static void
+assert_exists_error (int rootfd, const char *id, const char *hint)
+{
+  struct ocirun_error err;
+  char want[256];
+  int fd;
+
+  assert_int_equal (ocirun_state_dir_create (rootfd, id, &fd, &err), -1);
+  snprintf (want, sizeof want, "container `%s` already exists%s%s", id,
+            hint ? " " : "", hint ? hint : "");
+  assert_string_equal (err.msg, want);
+}
+
+static void
+test_dir_exists_leftover (void **unused)
+{
+  struct ocirun_error err;
+  struct ocirun_state s = { .oci_version = "1.3.0",
+                            .id = "c3",
+                            .bundle = "/b",
+                            .status = OCI_STATUS_CREATING };
+  char root[128];
+  int rootfd, dirfd;
+  pid_t dead;
+
+  (void)unused;
+  snprintf (root, sizeof root, "%s/r3", tmpdir);
+  assert_int_equal (ocirun_state_root_open (root, true, &rootfd, &err), 0);
+  assert_int_equal (ocirun_state_dir_create (rootfd, "c3", &dirfd, &err), 0);
+  /* A live create holds the lock: plain message, however it looks. */
+  assert_exists_error (rootfd, "c3", NULL);
+  /* "creating", by a creator that is dead. */
+  dead = fork ();
+  if (dead == 0)
+    _exit (0);
+  assert_true (dead > 0);
+  assert_int_equal (waitpid (dead, NULL, 0), dead);
+  s.creator = dead;
+  assert_int_equal (ocirun_state_write (dirfd, &s, &err), 0);
+  assert_exists_error (rootfd, "c3", NULL); /* still locked */
+  close (dirfd);
+  assert_exists_error (rootfd, "c3",
+                       "(left by a create that did not finish; remove it "
+                       "with 'ocirun delete --force c3')");
+  /* "creating" by a live creator (this process): plain. */
+  assert_int_equal (
+      ocirun_state_dir_open (rootfd, "c3", LOCK_EX, &dirfd, &err), 0);
+  s.creator = getpid ();
+  assert_int_equal (ocirun_proc_stat (s.creator, &s.creator_start, NULL), 0);
+  assert_int_equal (ocirun_state_write (dirfd, &s, &err), 0);
+  /* A created container whose process is gone (stopped): plain. */
+  s.status = OCI_STATUS_CREATED;
+  s.pid = dead;
+  close (dirfd);
+  assert_exists_error (rootfd, "c3", NULL);
+  assert_int_equal (
+      ocirun_state_dir_open (rootfd, "c3", LOCK_EX, &dirfd, &err), 0);
+  assert_int_equal (ocirun_state_write (dirfd, &s, &err), 0);
+  close (dirfd);
+  assert_exists_error (rootfd, "c3", NULL);
+  /* No state.json at all. */
+  assert_int_equal (
+      ocirun_state_dir_open (rootfd, "c3", LOCK_EX, &dirfd, &err), 0);
+  assert_int_equal (unlinkat (dirfd, OCIRUN_STATE_FILE, 0), 0);
+  close (dirfd);
+  assert_exists_error (rootfd, "c3",
+                       "(left by a create or delete that did not finish; "
+                       "remove it with 'ocirun delete --force c3')");
   close (rootfd);
 }
 
@@ -266,6 +340,8 @@ main (void)
   const struct CMUnitTest tests[] = {
     cmocka_unit_test (test_ids),
     cmocka_unit_test_setup_teardown (test_dir_create_lock_remove, make_tmp,
+                                     rm_tmp),
+    cmocka_unit_test_setup_teardown (test_dir_exists_leftover, make_tmp,
                                      rm_tmp),
     cmocka_unit_test_setup_teardown (test_state_roundtrip, make_tmp, rm_tmp),
     cmocka_unit_test (test_state_json_shapes),
