@@ -293,11 +293,26 @@ ocirun_notify_relay_pump (struct ocirun_notify_relay *r)
   return true;
 }
 
+/* The container process is gone: what it sent before exiting still
+ * counts. */
+static void
+relay_leftovers (struct ocirun_notify_relay *r)
+{
+  while (!r->ready && ocirun_notify_relay_pump (r))
+    ;
+  if (!r->ready)
+    ocirun_log (OCIRUN_LOG_WARNING,
+                "the container exited before sending READY=1");
+}
+
 int
 ocirun_notify_relay_until_ready (struct ocirun_notify_relay *r, int pidfd,
                                  struct ocirun_error *err)
 {
-  while (r->fd >= 0 && !r->ready)
+  /* No pidfd: the process was gone (and reaped) before we looked. */
+  if (r->fd >= 0 && pidfd < 0)
+    relay_leftovers (r);
+  while (r->fd >= 0 && pidfd >= 0 && !r->ready)
     {
       struct pollfd pfd[2] = { { .fd = r->fd, .events = POLLIN },
                                { .fd = pidfd, .events = POLLIN } };
@@ -311,12 +326,7 @@ ocirun_notify_relay_until_ready (struct ocirun_notify_relay *r, int pidfd,
         ocirun_notify_relay_pump (r);
       else if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
         {
-          /* Gone: what it sent before exiting still counts. */
-          while (!r->ready && ocirun_notify_relay_pump (r))
-            ;
-          if (!r->ready)
-            ocirun_log (OCIRUN_LOG_WARNING,
-                        "the container exited before sending READY=1");
+          relay_leftovers (r);
           break;
         }
     }

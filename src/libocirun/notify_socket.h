@@ -59,7 +59,7 @@ int ocirun_notify_relay_open (struct ocirun_notify_relay *r, int fd, int dirfd,
 bool ocirun_notify_relay_pump (struct ocirun_notify_relay *r);
 
 /* Relay until READY=1 went through or the container process (pidfd) is
- * gone. */
+ * gone; pidfd -1 means it is gone already (what it sent is relayed). */
 int ocirun_notify_relay_until_ready (struct ocirun_notify_relay *r, int pidfd,
                                      struct ocirun_error *err);
 

@@ -129,6 +129,9 @@ open_relay (struct ocirun_create *cr, struct ocirun_notify_relay *relay)
 
   ocirun_error_clear (&e2);
   cr->notify_fd = -1;
+  /* The two-stage path has no pidfd yet; the wait needs one. */
+  if (fd >= 0 && cr->pidfd < 0)
+    cr->pidfd = (int)syscall (SYS_pidfd_open, cr->c.pid, 0);
   if (ocirun_notify_relay_open (relay, fd, -1, cr->c.pid, &e2) < 0
       || (!cr->foreground
           && ocirun_notify_relay_until_ready (relay, cr->pidfd, &e2) < 0))

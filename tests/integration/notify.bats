@@ -135,6 +135,30 @@ container_pid () {
   [ -z "$(messages)" ]
 }
 
+@test "notify: start returns when the container is gone before it looks (10 rounds)" {
+  start_listener
+  config_set '.process.args = ["true"]'
+  for i in $(seq 10); do
+    NOTIFY_SOCKET=$HOST_SOCK run ocirun create --bundle "$BUNDLE" "$ID-$i"
+    [ "$status" -eq 0 ]
+    # Bounded by BATS_TEST_TIMEOUT: a start that waits for a process
+    # already reaped would hang here.
+    NOTIFY_SOCKET=$HOST_SOCK run timeout 20 "$OCIRUN" --root "$ROOT" start "$ID-$i"
+    [ "$status" -eq 0 ]
+  done
+  [ -z "$(messages)" ]
+}
+
+@test "notify: run -d through the two-stage path (time namespace) returns when the container exits without READY=1" {
+  [ -e /proc/self/ns/time ] || skip "no time namespaces on this kernel"
+  start_listener
+  config_set '.linux.namespaces += [{"type": "time"}] | .process.args = ["true"]'
+  NOTIFY_SOCKET=$HOST_SOCK run timeout 20 "$OCIRUN" --root "$ROOT" run -d --bundle "$BUNDLE" "$ID"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ "$output" == *"exited before sending READY=1"* ]]
+}
+
 @test "notify: a relative NOTIFY_SOCKET is refused before anything is created" {
   NOTIFY_SOCKET=relative/notify.sock run ocirun create --bundle "$BUNDLE" "$ID"
   [ "$status" -ne 0 ]
