@@ -22,10 +22,14 @@ for p in $BUILD $TEST; do
 done
 if [ -z "$missing" ]; then
   echo "install-deps.sh: all packages present"
-  exit 0
+else
+  echo "install-deps.sh: installing$missing"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  # shellcheck disable=SC2086
+  apt-get install -y -qq --no-install-recommends $missing >/dev/null
 fi
-echo "install-deps.sh: installing$missing"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# shellcheck disable=SC2086
-apt-get install -y -qq --no-install-recommends $missing >/dev/null
+# The engines the engine scenarios drive (podman, conmon, containerd, ...):
+# installed here too, so that nothing is installed in the middle of a test
+# run.
+exec "$(cd "$(dirname "$0")/.." && pwd)/tests/engines/install.sh"

@@ -271,19 +271,18 @@ ensure_loaded (struct ocirun_container *c, struct ocirun_error *err)
   return -1;
 }
 
-int
-ocirun_cgroup_enter_pid (struct ocirun_container *c, pid_t pid,
-                         const char *subpath, struct ocirun_error *err)
+/* The container's cgroup for a process joining it (exec), and the
+ * cleaned --cgroup subpath (*sub, NULL for none).  Returns 1 when there is
+ * one to join, 0 when the container has none of its own (created
+ * unprivileged without a delegated tree: the process stays in ours, as
+ * the container's init did), -1 on error. */
+static int
+load_for_enter (struct ocirun_container *c, const char *subpath, char **sub,
+                struct ocirun_error *err)
 {
-  const char *dirs[CG_NCTRL + 1];
-  size_t n;
-  cleanup_free char *sub = NULL;
-
+  *sub = NULL;
   if (ensure_loaded (c, err) < 0)
     {
-      /* No cgroup file: the container was created without a cgroup
-       * (unprivileged, tree not delegated), so the process stays in
-       * ours, as the container's init did. */
       if (err->errnum != ENOENT)
         return -1;
       if (subpath && *subpath)
@@ -293,21 +292,38 @@ ocirun_cgroup_enter_pid (struct ocirun_container *c, pid_t pid,
                                  subpath);
       return 0;
     }
-  if (subpath && *subpath)
-    {
-      sub = cg_clean_path (subpath, "");
-      if (sub == NULL)
-        return ocirun_error_errno (err, "cgroup");
-    }
+  if (subpath && *subpath && (*sub = cg_clean_path (subpath, "")) == NULL)
+    return ocirun_error_errno (err, "cgroup");
+  return 1;
+}
+
+/* dir, or dir/sub for a --cgroup subpath. */
+static void
+enter_dir (char *out, size_t size, const char *dir, const char *sub)
+{
+  if (sub && *sub && strcmp (sub, "/") != 0)
+    snprintf (out, size, "%s/%s", dir, sub + (sub[0] == '/'));
+  else
+    snprintf (out, size, "%s", dir);
+}
+
+int
+ocirun_cgroup_enter_pid (struct ocirun_container *c, pid_t pid,
+                         const char *subpath, struct ocirun_error *err)
+{
+  const char *dirs[CG_NCTRL + 1];
+  size_t n;
+  cleanup_free char *sub = NULL;
+  int r = load_for_enter (c, subpath, &sub, err);
+
+  if (r <= 0)
+    return r;
   n = cg_dirs (c->cgroup, dirs, CG_NCTRL + 1);
   for (size_t i = 0; i < n; i++)
     {
       char path[4096];
 
-      if (sub && *sub && strcmp (sub, "/") != 0)
-        snprintf (path, sizeof path, "%s/%s", dirs[i], sub + (sub[0] == '/'));
-      else
-        snprintf (path, sizeof path, "%s", dirs[i]);
+      enter_dir (path, sizeof path, dirs[i], sub);
       /* pid 0 is the caller itself, single-threaded: `tasks` in v1
        * hierarchies skips the global lock (see open_enter_fds). */
       if (pid == 0 && dirs[i] != c->cgroup->unified_path)
@@ -329,26 +345,11 @@ ocirun_cgroup_prepare_enter (struct ocirun_container *c, const char *subpath,
   struct ocirun_cgroup *cg;
   cleanup_free char *sub = NULL;
   size_t n;
+  int r = load_for_enter (c, subpath, &sub, err);
 
-  if (ensure_loaded (c, err) < 0)
-    {
-      /* No cgroup of its own (see enter_pid): nothing to join. */
-      if (err->errnum != ENOENT)
-        return -1;
-      if (subpath && *subpath)
-        return ocirun_error_set (err, ENOENT,
-                                 "--cgroup `%s`: the container has no "
-                                 "cgroup of its own",
-                                 subpath);
-      return 0;
-    }
+  if (r <= 0)
+    return r;
   cg = c->cgroup;
-  if (subpath && *subpath)
-    {
-      sub = cg_clean_path (subpath, "");
-      if (sub == NULL)
-        return ocirun_error_errno (err, "cgroup");
-    }
   close_enter_fds (cg);
   n = cg_dirs (cg, dirs, CG_NCTRL + 1);
   for (size_t i = 0; i < n; i++)
@@ -357,10 +358,7 @@ ocirun_cgroup_prepare_enter (struct ocirun_container *c, const char *subpath,
       char dir[4096], path[4096 + 16];
       int fd;
 
-      if (sub && *sub && strcmp (sub, "/") != 0)
-        snprintf (dir, sizeof dir, "%s/%s", dirs[i], sub + (sub[0] == '/'));
-      else
-        snprintf (dir, sizeof dir, "%s", dirs[i]);
+      enter_dir (dir, sizeof dir, dirs[i], sub);
       if (unified)
         {
           /* What ocirun_cgroup_clone_fd () then returns. */

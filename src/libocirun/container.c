@@ -221,7 +221,8 @@ make_start_socket (struct ocirun_create *cr, struct ocirun_error *err)
   ocirun_state_sock_path (cr->c.state_dir, cr->dirfd, OCIRUN_START_SOCKET,
                           &addr);
   if (bind (fd, (struct sockaddr *)&addr, sizeof addr) < 0)
-    return ocirun_error_errno (err, "bind the start socket");
+    return ocirun_error_errno (err, "bind the start socket `%s`",
+                               addr.sun_path);
   if (listen (fd, 16) < 0)
     return ocirun_error_errno (err, "listen on the start socket");
   cr->start_fd = steal_fd (&fd);

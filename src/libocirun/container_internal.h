@@ -90,6 +90,11 @@ void ocirun_container_for (struct ocirun_container *c, const char *root,
 
 /* Signals a foreground run/exec forwards to its process. */
 void ocirun_forward_sigset (sigset_t *set);
+/* Block them and return a signalfd for them (saving the old mask in
+ * *old); on failure the mask is restored.  Undo with ocirun_forward_end. */
+int ocirun_forward_begin (sigset_t *old, struct ocirun_error *err);
+/* Close sigfd (if >= 0) and restore the mask saved by forward_begin. */
+void ocirun_forward_end (int sigfd, const sigset_t *old);
 /* Wait for pid (pidfd) forwarding signals read from sigfd and relaying
  * NOTIFY_SOCKET messages (relay may be NULL); returns the wait status. */
 struct ocirun_notify_relay;

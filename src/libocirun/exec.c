@@ -355,7 +355,7 @@ ocirun_container_exec (const char *id, const struct ocirun_exec_options *opts,
                        int *exit_code, struct ocirun_error *err)
 {
   struct exec_ctx x = { .opts = opts };
-  sigset_t fwd, old;
+  sigset_t old;
   int sigfd = -1;
   int ret = -1;
 
@@ -364,12 +364,8 @@ ocirun_container_exec (const char *id, const struct ocirun_exec_options *opts,
   *exit_code = 0;
   if (prepare (&x, id, err) < 0)
     goto out;
-  if (!opts->detach)
-    {
-      ocirun_forward_sigset (&fwd);
-      sigprocmask (SIG_BLOCK, &fwd, &old);
-      sigfd = signalfd (-1, &fwd, SFD_CLOEXEC);
-    }
+  if (!opts->detach && (sigfd = ocirun_forward_begin (&old, err)) < 0)
+    goto out;
   if (spawn (&x, err) < 0)
     goto out;
   if (opts->pid_file && opts->pid_file[0]
@@ -386,11 +382,7 @@ ocirun_container_exec (const char *id, const struct ocirun_exec_options *opts,
     }
   ret = wait_child (&x, sigfd, exit_code, err);
 out:
-  if (sigfd >= 0)
-    {
-      close (sigfd);
-      sigprocmask (SIG_SETMASK, &old, NULL);
-    }
+  ocirun_forward_end (sigfd, &old);
   ctx_release (&x);
   return ret;
 }

@@ -74,19 +74,26 @@ ocirun_fds_chown_stdio (uid_t uid, gid_t gid, struct ocirun_error *err)
   return 0;
 }
 
-int
+/* Control buffer for one fd, aligned for struct cmsghdr. */
+union fd_cmsg
+{
+  char buf[CMSG_SPACE (sizeof (int))];
+  struct cmsghdr align;
+};
+
+ssize_t
 ocirun_fds_send (int sock, int fd, const void *data, size_t len)
 {
-  char cbuf[CMSG_SPACE (sizeof (int))];
+  union fd_cmsg ctl;
   struct iovec iov = { .iov_base = (void *)data, .iov_len = len };
   struct msghdr msg = { .msg_iov = &iov,
                         .msg_iovlen = 1,
-                        .msg_control = cbuf,
-                        .msg_controllen = sizeof cbuf };
+                        .msg_control = ctl.buf,
+                        .msg_controllen = sizeof ctl.buf };
   struct cmsghdr *cm;
   ssize_t r;
 
-  memset (cbuf, 0, sizeof cbuf);
+  memset (&ctl, 0, sizeof ctl);
   cm = CMSG_FIRSTHDR (&msg);
   cm->cmsg_level = SOL_SOCKET;
   cm->cmsg_type = SCM_RIGHTS;
@@ -95,13 +102,13 @@ ocirun_fds_send (int sock, int fd, const void *data, size_t len)
   do
     r = sendmsg (sock, &msg, MSG_NOSIGNAL);
   while (r < 0 && errno == EINTR);
-  return r < 0 ? -1 : 0;
+  return r;
 }
 
 ssize_t
 ocirun_fds_recv (int sock, void *data, size_t len, int *fd, bool retry_reset)
 {
-  char cbuf[CMSG_SPACE (sizeof (int))];
+  union fd_cmsg ctl;
   struct iovec iov = { .iov_base = data, .iov_len = len };
   struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
   struct cmsghdr *cm;
@@ -110,8 +117,8 @@ ocirun_fds_recv (int sock, void *data, size_t len, int *fd, bool retry_reset)
   *fd = -1;
   do
     {
-      msg.msg_control = cbuf;
-      msg.msg_controllen = sizeof cbuf;
+      msg.msg_control = ctl.buf;
+      msg.msg_controllen = sizeof ctl.buf;
       r = recvmsg (sock, &msg, MSG_CMSG_CLOEXEC);
     }
   while (r < 0 && (errno == EINTR || (retry_reset && errno == ECONNRESET)));

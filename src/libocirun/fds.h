@@ -24,9 +24,10 @@ int ocirun_fds_close_from (int first, struct ocirun_error *err);
  * it is /dev/null or owned by someone else already. */
 int ocirun_fds_chown_stdio (uid_t uid, gid_t gid, struct ocirun_error *err);
 
-/* Send fd over the unix socket sock (SCM_RIGHTS) with len bytes of data;
- * -1 with errno on failure. */
-int ocirun_fds_send (int sock, int fd, const void *data, size_t len);
+/* Send fd over the unix socket sock (SCM_RIGHTS) with len bytes of data
+ * (the fd goes with the first byte).  Returns sendmsg's result: the bytes
+ * sent (a stream may take fewer than len), -1 with errno on failure. */
+ssize_t ocirun_fds_send (int sock, int fd, const void *data, size_t len);
 
 /* Receive up to len bytes from sock, and the fd the message carried into
  * *fd (close-on-exec; -1 if none).  Retries EINTR and, with

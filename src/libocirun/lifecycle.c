@@ -170,39 +170,20 @@ send_start (const char *root, const char *id, int dirfd, int *notify_fd,
 /* NOTIFY_SOCKET: hold `start` until the container says READY=1, as
  * systemd expects of a Type=notify service's start command.  The lock is
  * released first: kill, state and exec must work meanwhile. */
-static int
-relay_until_ready (const struct ocirun_state *s, int notify_fd, int *dirfd,
-                   struct ocirun_error *err)
+static void
+relay_until_ready (const struct ocirun_state *s, int notify_fd, int *dirfd)
 {
   struct ocirun_notify_relay r;
   cleanup_close int pidfd = -1;
-  int ret;
 
-  ret = ocirun_notify_relay_open (&r, notify_fd, *dirfd, s->pid, err);
+  ocirun_notify_relay_open (&r, notify_fd, *dirfd, s->pid);
   close (*dirfd);
   *dirfd = -1;
-  if (ret < 0 || r.fd < 0)
-    return ret;
+  if (r.fd < 0)
+    return;
   pidfd = ocirun_open_pidfd (s->pid, s->pid_start);
-  ret = ocirun_notify_relay_until_ready (&r, pidfd, err);
+  ocirun_notify_relay_until_ready (&r, pidfd);
   ocirun_notify_relay_close (&r);
-  return ret;
-}
-
-/* The container runs whatever happens to the relay: a failing relay is a
- * warning, not a failed `start`. */
-static int
-relay_or_warn (const struct ocirun_state *s, int notify_fd, int *dirfd)
-{
-  struct ocirun_error e2;
-
-  ocirun_error_clear (&e2);
-  if (relay_until_ready (s, notify_fd, dirfd, &e2) < 0)
-    {
-      ocirun_error_prefix (&e2, "NOTIFY_SOCKET");
-      ocirun_log_error (&e2);
-    }
-  return 0;
 }
 
 int
@@ -238,7 +219,8 @@ ocirun_container_start (const char *root, const char *id,
     ocirun_log (OCIRUN_LOG_WARNING, "container `%s` started, but: %s", id,
                 err->msg);
   ocirun_run_poststart (s);
-  return relay_or_warn (s, notify_fd, &dirfd);
+  relay_until_ready (s, notify_fd, &dirfd);
+  return 0;
 }
 
 /* ---- state ------------------------------------------------------------ */

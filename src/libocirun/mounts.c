@@ -345,6 +345,22 @@ parse_mount (const struct oci_mount *m, struct ocirun_mount_opts *o,
   return 0;
 }
 
+/* Cheap pre-check, so that the common create (no idmapped mount, no
+ * NOTIFY_SOCKET) parses no mount options here: the child does that. */
+static bool
+may_prepare_in_parent (const struct ocirun_mount_ctx *ctx, size_t i)
+{
+  const struct oci_mount *m = &ctx->cfg->mounts[i];
+
+  if ((int)i == ctx->parent_bind || m->uid_mappings_len || m->gid_mappings_len)
+    return true;
+  for (size_t j = 0; j < m->options_len; j++)
+    if (strcmp (m->options[j], "idmap") == 0
+        || strcmp (m->options[j], "ridmap") == 0)
+      return true;
+  return false;
+}
+
 int
 ocirun_mount_prepare_idmapped (struct ocirun_mount_ctx *ctx,
                                struct ocirun_error *err)
@@ -357,6 +373,8 @@ ocirun_mount_prepare_idmapped (struct ocirun_mount_ctx *ctx,
       struct ocirun_mount_opts o;
       int fd;
 
+      if (!may_prepare_in_parent (ctx, i))
+        continue;
       if (parse_mount (m, &o, err) < 0)
         return ocirun_error_prefix (err, "mount `%s`", m->destination);
       fd = ((o.extra & OCIRUN_MOPT_IDMAP) || (int)i == ctx->parent_bind)

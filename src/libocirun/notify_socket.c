@@ -143,7 +143,8 @@ ocirun_notify_bind (const struct ocirun_container *c, int dirfd, int *fd,
     return ocirun_error_errno (err, "create the notify socket");
   ocirun_state_sock_path (c->state_dir, dirfd, OCIRUN_NOTIFY_SOCKET, &addr);
   if (bind (s, (struct sockaddr *)&addr, sizeof addr) < 0)
-    return ocirun_error_errno (err, "bind the notify socket");
+    return ocirun_error_errno (err, "bind the notify socket `%s`",
+                               addr.sun_path);
   /* Any user of the container (any uid its user namespace maps) may
    * notify; the socket is only reachable through the container's mount. */
   if (fchmodat (dirfd, OCIRUN_NOTIFY_SOCKET, 0777, 0) < 0)
@@ -198,34 +199,39 @@ host_address (struct ocirun_notify_relay *r, const char *path,
   return 0;
 }
 
-int
+static void
+warn (struct ocirun_error *e)
+{
+  ocirun_error_prefix (e, ENV_NAME);
+  ocirun_log_error (e);
+}
+
+void
 ocirun_notify_relay_open (struct ocirun_notify_relay *r, int fd, int dirfd,
-                          pid_t pid, struct ocirun_error *err)
+                          pid_t pid)
 {
   char path[sizeof r->host.sun_path];
+  struct ocirun_error e;
 
   *r = OCIRUN_NOTIFY_RELAY_OFF;
   if (fd < 0)
-    return 0;
+    return;
   r->fd = fd;
   r->pid = pid;
+  ocirun_error_clear (&e);
   if (!host_path (dirfd, path, sizeof path))
+    ocirun_notify_relay_close (r);
+  else if (host_address (r, path, &e) < 0)
     {
+      warn (&e);
       ocirun_notify_relay_close (r);
-      return 0;
     }
-  if (host_address (r, path, err) < 0)
+  else if ((r->host_fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
     {
+      ocirun_error_errno (&e, "create a socket to relay to `%s`", path);
+      warn (&e);
       ocirun_notify_relay_close (r);
-      return -1;
     }
-  r->host_fd = socket (AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-  if (r->host_fd < 0)
-    {
-      ocirun_notify_relay_close (r);
-      return ocirun_error_errno (err, "create a socket for " ENV_NAME);
-    }
-  return 0;
 }
 
 /* Copy msg's lines into out without the container's MAINPID= (a pid of
@@ -305,9 +311,8 @@ relay_leftovers (struct ocirun_notify_relay *r)
                 "the container exited before sending READY=1");
 }
 
-int
-ocirun_notify_relay_until_ready (struct ocirun_notify_relay *r, int pidfd,
-                                 struct ocirun_error *err)
+void
+ocirun_notify_relay_until_ready (struct ocirun_notify_relay *r, int pidfd)
 {
   /* No pidfd: the process was gone (and reaped) before we looked. */
   if (r->fd >= 0 && pidfd < 0)
@@ -318,19 +323,22 @@ ocirun_notify_relay_until_ready (struct ocirun_notify_relay *r, int pidfd,
                                { .fd = pidfd, .events = POLLIN } };
       if (poll (pfd, 2, -1) < 0)
         {
+          struct ocirun_error e;
+
           if (errno == EINTR)
             continue;
-          return ocirun_error_errno (err, "poll the notify socket");
+          ocirun_error_errno (&e, "poll the relay socket");
+          warn (&e);
+          return;
         }
       if (pfd[0].revents & POLLIN)
         ocirun_notify_relay_pump (r);
       else if (pfd[1].revents & (POLLIN | POLLHUP | POLLERR))
         {
           relay_leftovers (r);
-          break;
+          return;
         }
     }
-  return 0;
 }
 
 void

@@ -49,19 +49,23 @@ struct ocirun_notify_relay
   bool ready; /* READY=1 went through */
 };
 
-/* Take fd (closed on error too) and relay to the host socket: NOTIFY_SOCKET
- * of this process, else the path recorded in state dir dirfd (-1: none).
- * Without a host socket the relay stays off (r->fd == -1), no error. */
-int ocirun_notify_relay_open (struct ocirun_notify_relay *r, int fd, int dirfd,
-                              pid_t pid, struct ocirun_error *err);
+/* The relay runs after the container was started, which happens whatever
+ * becomes of the relay: its trouble is logged as a warning ("NOTIFY_SOCKET:
+ * ..."), never a failed command. */
+
+/* Take fd (-1: no relay) and relay to the host socket: NOTIFY_SOCKET of
+ * this process, else the path recorded in state dir dirfd (-1: none).
+ * Without a usable host socket the relay stays off (r->fd == -1). */
+void ocirun_notify_relay_open (struct ocirun_notify_relay *r, int fd,
+                               int dirfd, pid_t pid);
 
 /* Forward one queued message, if any; false when none was queued. */
 bool ocirun_notify_relay_pump (struct ocirun_notify_relay *r);
 
 /* Relay until READY=1 went through or the container process (pidfd) is
  * gone; pidfd -1 means it is gone already (what it sent is relayed). */
-int ocirun_notify_relay_until_ready (struct ocirun_notify_relay *r, int pidfd,
-                                     struct ocirun_error *err);
+void ocirun_notify_relay_until_ready (struct ocirun_notify_relay *r,
+                                      int pidfd);
 
 void ocirun_notify_relay_close (struct ocirun_notify_relay *r);
 

@@ -33,6 +33,33 @@ ocirun_forward_sigset (sigset_t *set)
 }
 
 int
+ocirun_forward_begin (sigset_t *old, struct ocirun_error *err)
+{
+  sigset_t fwd;
+  int fd;
+
+  ocirun_forward_sigset (&fwd);
+  if (sigprocmask (SIG_BLOCK, &fwd, old) < 0)
+    return ocirun_error_errno (err, "block the signals to forward");
+  fd = signalfd (-1, &fwd, SFD_CLOEXEC);
+  if (fd < 0)
+    {
+      ocirun_error_errno (err, "signalfd for the signals to forward");
+      sigprocmask (SIG_SETMASK, old, NULL);
+    }
+  return fd;
+}
+
+void
+ocirun_forward_end (int sigfd, const sigset_t *old)
+{
+  if (sigfd < 0)
+    return;
+  close (sigfd);
+  sigprocmask (SIG_SETMASK, old, NULL);
+}
+
+int
 ocirun_exit_code_of (int status)
 {
   if (WIFSIGNALED (status))
@@ -119,27 +146,18 @@ start_inline (struct ocirun_create *cr, struct ocirun_error *err)
 }
 
 /* NOTIFY_SOCKET: detached, return once READY=1 went through (as `start`);
- * in the foreground the wait loops relay everything.  Relay trouble is a
- * warning: the container runs either way. */
-static int
+ * in the foreground the wait loops relay everything. */
+static void
 open_relay (struct ocirun_create *cr, struct ocirun_notify_relay *relay)
 {
-  struct ocirun_error e2;
-  int fd = cr->notify_fd;
-
-  ocirun_error_clear (&e2);
+  ocirun_notify_relay_open (relay, cr->notify_fd, -1, cr->c.pid);
   cr->notify_fd = -1;
+  if (relay->fd < 0 || cr->foreground)
+    return;
   /* The two-stage path has no pidfd yet; the wait needs one. */
-  if (fd >= 0 && cr->pidfd < 0)
+  if (cr->pidfd < 0)
     cr->pidfd = (int)syscall (SYS_pidfd_open, cr->c.pid, 0);
-  if (ocirun_notify_relay_open (relay, fd, -1, cr->c.pid, &e2) < 0
-      || (!cr->foreground
-          && ocirun_notify_relay_until_ready (relay, cr->pidfd, &e2) < 0))
-    {
-      ocirun_error_prefix (&e2, "NOTIFY_SOCKET");
-      ocirun_log_error (&e2);
-    }
-  return 0;
+  ocirun_notify_relay_until_ready (relay, cr->pidfd);
 }
 
 static void
@@ -164,7 +182,7 @@ ocirun_container_run (const char *id,
 {
   struct ocirun_create cr;
   struct ocirun_notify_relay relay = OCIRUN_NOTIFY_RELAY_OFF;
-  sigset_t fwd, old;
+  sigset_t old;
   int sigfd = -1;
   int ret = -1;
 
@@ -176,12 +194,8 @@ ocirun_container_run (const char *id,
     goto out;
   /* Block before clone so no signal is lost between start and wait; the
    * container process unblocks them first thing. */
-  ocirun_forward_sigset (&fwd);
-  if (cr.foreground)
-    {
-      sigprocmask (SIG_BLOCK, &fwd, &old);
-      sigfd = signalfd (-1, &fwd, SFD_CLOEXEC);
-    }
+  if (cr.foreground && (sigfd = ocirun_forward_begin (&old, err)) < 0)
+    goto out;
   if (ocirun_create_spawn (&cr, err) < 0 || start_inline (&cr, err) < 0)
     {
       ocirun_create_abort (&cr);
@@ -191,7 +205,8 @@ ocirun_container_run (const char *id,
   close (cr.dirfd);
   cr.dirfd = -1;
   ocirun_run_poststart (&cr.st);
-  ret = open_relay (&cr, &relay);
+  open_relay (&cr, &relay);
+  ret = 0;
   if (!cr.foreground)
     goto out;
   ret = foreground (&cr, sigfd, &relay, exit_code, err);
@@ -199,11 +214,7 @@ ocirun_container_run (const char *id,
     delete_after_exit (&cr);
 out:
   ocirun_notify_relay_close (&relay);
-  if (sigfd >= 0)
-    {
-      close (sigfd);
-      sigprocmask (SIG_SETMASK, &old, NULL);
-    }
+  ocirun_forward_end (sigfd, &old);
   ocirun_create_release (&cr);
   return ret;
 }

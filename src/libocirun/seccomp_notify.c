@@ -18,6 +18,7 @@
 #include <unistd.h>
 #include <yajl/yajl_gen.h>
 
+#include "libocirun/fds.h"
 #include "libocirun/seccomp_notify.h"
 
 int
@@ -123,30 +124,8 @@ int
 ocirun_seccomp_notify_send (int sock, int notify_fd, const char *payload,
                             size_t len, struct ocirun_error *err)
 {
-  union
-  {
-    char buf[CMSG_SPACE (sizeof (int))];
-    struct cmsghdr align;
-  } ctl;
-  struct iovec iov = { .iov_base = (void *)payload, .iov_len = len };
-  struct msghdr msg = {
-    .msg_iov = &iov,
-    .msg_iovlen = 1,
-    .msg_control = ctl.buf,
-    .msg_controllen = sizeof ctl.buf,
-  };
-  struct cmsghdr *cm;
-  ssize_t n;
+  ssize_t n = ocirun_fds_send (sock, notify_fd, payload, len);
 
-  memset (&ctl, 0, sizeof ctl);
-  cm = CMSG_FIRSTHDR (&msg);
-  cm->cmsg_level = SOL_SOCKET;
-  cm->cmsg_type = SCM_RIGHTS;
-  cm->cmsg_len = CMSG_LEN (sizeof (int));
-  memcpy (CMSG_DATA (cm), &notify_fd, sizeof (int));
-  do
-    n = sendmsg (sock, &msg, MSG_NOSIGNAL);
-  while (n < 0 && errno == EINTR);
   if (n < 0)
     return ocirun_error_errno (err, "send the seccomp notify fd to the "
                                     "listener");

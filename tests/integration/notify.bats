@@ -20,8 +20,8 @@ setup () {
 }
 
 teardown () {
-  [ -n "${LISTENER:-}" ] && kill "$LISTENER" 2>/dev/null
   teardown_bundle
+  [ -z "${LISTENER:-}" ] || kill "$LISTENER" 2>/dev/null || true
 }
 
 start_listener () { # [socket]
@@ -172,8 +172,11 @@ container_pid () {
   NOTIFY_SOCKET=$HOST_SOCK run ocirun run -d --bundle "$BUNDLE" "$ID"
   [ "$status" -eq 0 ]
   [ -S "$ROOT/$ID/notify.sock" ]
+  # The relay is mounted in the container's mount namespace only.
+  pid=$(container_pid "$ID")
+  grep -q " $HOST_SOCK " "/proc/$pid/mountinfo"
+  ! grep -q " $HOST_SOCK " /proc/self/mountinfo
   run ocirun delete --force "$ID"
   [ "$status" -eq 0 ]
   [ ! -e "$ROOT/$ID" ]
-  ! grep -q "$HOST_SOCK" /proc/self/mountinfo
 }

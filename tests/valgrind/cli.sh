@@ -33,7 +33,13 @@ fi
 tmp=$(mktemp -d /tmp/ocirun-valgrind.XXXXXX)
 root=$tmp/root
 bundle=$tmp/bundle
-trap '"$OCIRUN" --root "$root" delete -f vg-live >/dev/null 2>&1; rm -rf "$tmp"' EXIT
+cleanup () {
+  for id in $(ls "$root" 2>/dev/null); do
+    "$OCIRUN" --root "$root" delete -f "$id" >/dev/null 2>&1
+  done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT
 mkdir -p "$root" "$bundle/rootfs/bin" "$bundle/rootfs"/{proc,sys,dev,tmp}
 cp /bin/busybox "$bundle/rootfs/bin/"
 for a in sh sleep true; do ln -s busybox "$bundle/rootfs/bin/$a"; done
@@ -89,7 +95,13 @@ bad_config "relative cwd" '.process.cwd = "tmp"'
 # The container itself can't be set up under valgrind 3.19 (open_tree):
 # the runtime reports the child's error and cleans up, leak-free.
 vg "create failing in the container process" 1 create --bundle "$bundle" vg-child
-[ -z "$(ls -A "$root")" ] || echo "# leftover in $root: $(ls "$root")"
+n=$((n + 1))
+if [ -z "$(ls -A "$root")" ]; then
+  echo "ok $n - the failed create left no state behind"
+else
+  echo "not ok $n - the failed create left state behind: $(ls "$root")"
+  failed=$((failed + 1))
+fi
 
 # A live container, created without valgrind.
 "$OCIRUN" --root "$root" run -d --bundle "$bundle" vg-live </dev/null >/dev/null 2>&1 \
