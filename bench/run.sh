@@ -59,7 +59,14 @@ add_rt() {
 }
 if [ $# -eq 0 ]; then
 	EXPLICIT=0
-	OCIRUN=${BENCH_OCIRUN:-$TOP/ocirun}
+	# The musl build (scripts/build-musl.sh) when there is one: it is the
+	# fast one.  Then an in-tree build, then build/.
+	OCIRUN=${BENCH_OCIRUN:-}
+	if [ -z "$OCIRUN" ]; then
+		for OCIRUN in "$TOP/build-musl/ocirun" "$TOP/ocirun" "$TOP/build/ocirun"; do
+			[ -x "$OCIRUN" ] && break
+		done
+	fi
 	if [ -x "$OCIRUN" ]; then add_rt "$(cd "$(dirname "$OCIRUN")" && pwd)/$(basename "$OCIRUN")"
 	else NOTES+=("ocirun not included: $OCIRUN does not exist"); fi
 	for r in crun runc; do
@@ -327,7 +334,9 @@ elif [ -d /sys/fs/cgroup/unified ]; then cg="hybrid cgroups (v1 controllers + cg
 else cg="cgroup v1"; fi
 vers=()
 for i in "${!NAMES[@]}"; do
-	v=$(timeout 10 "${PATHS[$i]}" --version 2>/dev/null | head -n1)
+	# first line, plus ocirun's "libc:" line (musl or glibc build)
+	v=$(timeout 10 "${PATHS[$i]}" --version 2>/dev/null |
+		awk 'NR == 1 { l = $0 } /^libc: / { sub(/^libc: /, ""); c = $0 } END { print l (c != "" ? " (" c ")" : "") }')
 	vers+=("${v:-unknown version}")
 done
 META="$W/meta.json"

@@ -5,9 +5,12 @@ set -eu
 
 # libpcre2-dev and libsepol-dev: the static archives libselinux.a needs
 # (the default build links the dependencies statically, see configure.ac).
+# musl-tools ... gperf: the musl build (scripts/build-musl.sh), whose
+# dependencies scripts/musl-deps.sh builds from Debian's source packages.
 BUILD="build-essential autoconf automake libtool pkg-config git
   libyajl-dev libseccomp-dev libcap-dev libselinux1-dev libnl-3-dev libnl-route-3-dev
-  libpcre2-dev libsepol-dev"
+  libpcre2-dev libsepol-dev
+  musl-tools curl ca-certificates xz-utils patch gperf"
 TEST="busybox-static bats jq python3 python3-jsonschema libcmocka-dev clang
   iproute2 uidmap time strace valgrind util-linux procps runc crun"
 

@@ -19,6 +19,20 @@ echo "=== engines: podman (conmon) and containerd driving ocirun ==="
 (cd "$top/build" && make check-engines) > "$top/build/engines.tap" 2>&1 || status=1
 cat "$top/build/engines.tap"
 
+echo "=== the musl build (static PIE): integration, conformance and engines on its binary ==="
+# The same suites again on the binary built without glibc (the fast one,
+# scripts/build-musl.sh); unit, sanitizer and fuzz programs need glibc and
+# ran above.
+mkdir -p "$top/build-musl"
+if "$top/scripts/build-musl.sh" "$top/build-musl"; then
+  (cd "$top/build-musl" && make -j1 check) || status=1
+  (cd "$top/build-musl" && make check-engines) > "$top/build-musl/engines.tap" 2>&1 || status=1
+else
+  echo "not ok 1 - build-musl did not build" > "$top/build-musl/engines.tap"
+  status=1
+fi
+cat "$top/build-musl/engines.tap"
+
 echo "=== unit tests under AddressSanitizer + UBSan ==="
 if "$top/scripts/build.sh" "$top/build-asan" --enable-sanitizers; then
   (cd "$top/build-asan" && OCIRUN_UNIT_ONLY=1 \
@@ -39,18 +53,19 @@ cat "$top/build-valgrind/valgrind.tap"
 
 # Show the logs of failed tests so CI output explains itself.
 for log in $(grep -l -E '^:test-result: (FAIL|ERROR)' \
-               $(find "$top/build" "$top/build-asan" -name '*.trs' 2>/dev/null) 2>/dev/null); do
+               $(find "$top/build" "$top/build-musl" "$top/build-asan" -name '*.trs' 2>/dev/null) 2>/dev/null); do
   echo "=== FAILED: ${log%.trs}.log ==="
   grep -v -E '^(ok |# )' "${log%.trs}.log" | tail -60
 done
 
 # Every test counts once: automake's .trs results plus the engines' TAP.
-{ find "$top/build" "$top/build-asan" -name '*.trs' -exec cat {} + 2>/dev/null
+{ find "$top/build" "$top/build-musl" "$top/build-asan" -name '*.trs' -exec cat {} + 2>/dev/null
   sed -n -e 's/^ok [0-9]* .*# SKIP.*/:test-result: SKIP/p' \
          -e 's/^1\.\.0 # SKIP.*/:test-result: SKIP/p' \
          -e '/# SKIP/!s/^ok [0-9]* .*/:test-result: PASS/p' \
          -e 's/^not ok [0-9]* .*/:test-result: FAIL/p' \
-         "$top/build/engines.tap" "$top/build-valgrind/valgrind.tap" 2>/dev/null
+         "$top/build/engines.tap" "$top/build-musl/engines.tap" \
+         "$top/build-valgrind/valgrind.tap" 2>/dev/null
 } | awk '
   /^:test-result: PASS/  { p++ }
   /^:test-result: XFAIL/ { p++ }

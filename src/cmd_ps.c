@@ -121,7 +121,7 @@ run_ps (char **ps_args, int n_args, const pid_t *pids, size_t n,
     {
       dup2 (fds[1], 1);
       execvp ("ps", n_args ? argv : argv_def);
-      fprintf (stderr, "ocirun: exec ps: %s\n", strerror (errno));
+      fprintf (stderr, "ocirun: exec ps: %s\n", ocirun_strerror (errno));
       _exit (127);
     }
   close (fds[1]);

@@ -63,11 +63,23 @@ print_usage (FILE *out)
            "Run 'ocirun COMMAND --help' for a command's options.\n");
 }
 
+/* Which C library the binary was built with: the musl build starts
+ * ~0.4 ms faster per command on a VM (scripts/build-musl.sh). */
+#define OCIRUN_STR_(x) #x
+#define OCIRUN_STR(x) OCIRUN_STR_ (x)
+#ifdef __GLIBC__
+#define OCIRUN_LIBC_STR                                                       \
+  "glibc " OCIRUN_STR (__GLIBC__) "." OCIRUN_STR (__GLIBC_MINOR__)
+#else
+#define OCIRUN_LIBC_STR "musl"
+#endif
+
 static void
 print_version (void)
 {
-  printf ("ocirun version %s\ncommit: %s\nspec: %s\n%s\n", PACKAGE_VERSION,
-          GIT_COMMIT, OCI_SPEC_VERSION, OCIRUN_FEATURE_LINE);
+  printf ("ocirun version %s\ncommit: %s\nspec: %s\nlibc: %s\n%s\n",
+          PACKAGE_VERSION, GIT_COMMIT, OCI_SPEC_VERSION, OCIRUN_LIBC_STR,
+          OCIRUN_FEATURE_LINE);
 }
 
 int

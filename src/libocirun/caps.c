@@ -215,7 +215,7 @@ ambient_not_raised (int v, int errnum)
     expected = inh == CAP_CLEAR || prm == CAP_CLEAR;
   ocirun_log (expected ? OCIRUN_LOG_DEBUG : OCIRUN_LOG_WARNING,
               "can't raise ambient capability %s: %s%s", name ? name : "?",
-              strerror (errnum),
+              ocirun_strerror (errnum),
               expected ? " (not in the inheritable and permitted sets)" : "");
   cap_free (name);
   cap_free (now);

@@ -4,7 +4,7 @@
 #include <limits.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/mount.h>
+#include "libocirun/compat.h"
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>

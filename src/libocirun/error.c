@@ -64,7 +64,7 @@ ocirun_error_text (const struct ocirun_error *err, char *buf, size_t len)
   if (len == 0)
     return buf;
   if (err->errnum != 0)
-    snprintf (buf, len, "%s: %s", err->msg, strerror (err->errnum));
+    snprintf (buf, len, "%s: %s", err->msg, ocirun_strerror (err->errnum));
   else
     snprintf (buf, len, "%s", err->msg);
   return buf;

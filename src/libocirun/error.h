@@ -34,6 +34,10 @@ int ocirun_error_setv (struct ocirun_error *err, int errnum, const char *fmt,
 int ocirun_error_prefix (struct ocirun_error *err, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 
+/* strerror(errnum), worded as glibc words it in every build (musl's
+ * wording differs for some numbers; errno_text.c). */
+const char *ocirun_strerror (int errnum);
+
 /* The full text: message plus ": strerror(errnum)" when errnum != 0.
  * Writes into buf (always NUL-terminated) and returns buf. */
 const char *ocirun_error_text (const struct ocirun_error *err, char *buf,

@@ -62,7 +62,7 @@ hook_child (const struct oci_hook *h, int in_fd, int out_fd)
     _exit (127);
   execve (h->path, h->args && h->args_len > 0 ? h->args : default_argv,
           h->env ? h->env : environ);
-  dprintf (2, "exec: %s", strerror (errno));
+  dprintf (2, "exec: %s", ocirun_strerror (errno));
   _exit (127);
 }
 

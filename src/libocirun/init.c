@@ -127,7 +127,7 @@ join_session_keyring (const struct ocirun_container *c)
    * ENOSYS/EACCES/EDQUOT (keyrings disabled or exhausted) are not fatal,
    * as with runc. */
   if (syscall (SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, c->id) < 0)
-    ocirun_debug ("join session keyring: %s", strerror (errno));
+    ocirun_debug ("join session keyring: %s", ocirun_strerror (errno));
 }
 
 static int

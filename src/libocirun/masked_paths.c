@@ -4,7 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdbool.h>
-#include <sys/mount.h>
+#include "libocirun/compat.h"
 #include <sys/stat.h>
 #include <unistd.h>
 

@@ -26,7 +26,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
+#include "libocirun/compat.h"
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -373,7 +373,8 @@ v1_symlinks (int tmpfd, const char *name)
           memcpy (link, p, n);
           link[n] = '\0';
           if (symlinkat (name, tmpfd, link) < 0 && errno != EEXIST)
-            ocirun_debug ("cgroup symlink `%s`: %m", link);
+            ocirun_debug ("cgroup symlink `%s`: %s", link,
+                          ocirun_strerror (errno));
         }
       p += n;
       if (*p)

@@ -3,7 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
+#include "libocirun/compat.h"
 
 #include "libocirun/mount_options.h"
 

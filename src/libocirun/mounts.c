@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
+#include "libocirun/compat.h"
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>

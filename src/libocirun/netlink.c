@@ -15,6 +15,19 @@
 
 struct ocirun_nl_api nlapi;
 
+#ifdef OCIRUN_NL_LINKED
+/* A static binary on a C library that can't dlopen() (musl): libnl is
+ * linked in, and the table simply points at it. */
+int
+ocirun_nl_load (struct ocirun_error *err)
+{
+  (void)err;
+#define OCIRUN_NL_DIRECT(fn) nlapi.fn = fn;
+  OCIRUN_NL_SYMBOLS (OCIRUN_NL_DIRECT)
+#undef OCIRUN_NL_DIRECT
+  return 0;
+}
+#else
 /* The ABI-versioned names first (what the runtime package depends on),
  * the development symlink last. */
 static const char *const nl_route_libs[] = {
@@ -50,6 +63,7 @@ ocirun_nl_load (struct ocirun_error *err)
   loaded = true;
   return 0;
 }
+#endif /* OCIRUN_NL_LINKED */
 
 int
 ocirun_nl_errno (int nlerr)

@@ -293,7 +293,7 @@ ocirun_notify_relay_pump (struct ocirun_notify_relay *r)
                  (struct sockaddr *)&r->host, r->host_len)
              < 0)
     ocirun_log (OCIRUN_LOG_WARNING, ENV_NAME ": relay to the host: %s",
-                strerror (errno));
+                ocirun_strerror (errno));
   if (ready)
     r->ready = true;
   return true;

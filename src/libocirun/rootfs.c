@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
+#include "libocirun/compat.h"
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>

@@ -224,7 +224,7 @@ helper_child (const char *helper, char **argv, int errfd)
     }
   dup2 (errfd, STDERR_FILENO);
   execv (helper, argv);
-  dprintf (STDERR_FILENO, "exec: %s", strerror (errno));
+  dprintf (STDERR_FILENO, "exec: %s", ocirun_strerror (errno));
   _exit (127);
 }
 

@@ -7,6 +7,27 @@
 #include <string.h>
 #include <strings.h>
 
+/* Our own table rather than glibc's sigabbrev_np(), which other C
+ * libraries (musl) lack.  The macros keep each architecture's numbers. */
+static const struct
+{
+  const char *name;
+  int number;
+} signal_names[] = {
+  { "HUP", SIGHUP },       { "INT", SIGINT },       { "QUIT", SIGQUIT },
+  { "ILL", SIGILL },       { "TRAP", SIGTRAP },     { "ABRT", SIGABRT },
+  { "IOT", SIGIOT },       { "BUS", SIGBUS },       { "FPE", SIGFPE },
+  { "KILL", SIGKILL },     { "USR1", SIGUSR1 },     { "SEGV", SIGSEGV },
+  { "USR2", SIGUSR2 },     { "PIPE", SIGPIPE },     { "ALRM", SIGALRM },
+  { "TERM", SIGTERM },     { "STKFLT", SIGSTKFLT }, { "CHLD", SIGCHLD },
+  { "CLD", SIGCHLD },      { "CONT", SIGCONT },     { "STOP", SIGSTOP },
+  { "TSTP", SIGTSTP },     { "TTIN", SIGTTIN },     { "TTOU", SIGTTOU },
+  { "URG", SIGURG },       { "XCPU", SIGXCPU },     { "XFSZ", SIGXFSZ },
+  { "VTALRM", SIGVTALRM }, { "PROF", SIGPROF },     { "WINCH", SIGWINCH },
+  { "IO", SIGIO },         { "POLL", SIGPOLL },     { "PWR", SIGPWR },
+  { "SYS", SIGSYS },
+};
+
 static int
 parse_rt (const char *s)
 {
@@ -54,11 +75,8 @@ ocirun_signal_parse (const char *s)
     }
   if (strncasecmp (s, "SIG", 3) == 0)
     s += 3;
-  for (int i = 1; i < SIGRTMIN; i++)
-    {
-      const char *name = sigabbrev_np (i);
-      if (name && strcasecmp (name, s) == 0)
-        return i;
-    }
+  for (size_t i = 0; i < sizeof signal_names / sizeof signal_names[0]; i++)
+    if (strcasecmp (signal_names[i].name, s) == 0)
+      return signal_names[i].number;
   return parse_rt (s);
 }

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
+#include "libocirun/compat.h"
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>

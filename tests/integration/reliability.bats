@@ -1262,6 +1262,10 @@ EOF
   builddir=$(cd "$(dirname "$PLAIN")" && pwd)
   [ -f "$builddir/Makefile" ] || skip "no build directory next to $PLAIN"
   command -v clang >/dev/null || skip "clang is not installed (apt-get install clang)"
+  # configure leaves the fuzz targets out of a build without glibc (the
+  # glibc build runs them): HAVE_CLANG is then false in config.status.
+  ! grep -qF 'S["HAVE_CLANG_TRUE"]="#"' "$builddir/config.status" \
+    || skip "this build has no libFuzzer targets (not a glibc build; the glibc build runs them)"
   # (check-stress fuzzes for longer on its own, after this file)
   seconds=${OCIRUN_FUZZ_SECONDS:-30}
   # (libFuzzer reports on its own: not into $SAN_DIR)
