@@ -29,22 +29,19 @@ plain_key (const char *key, size_t len)
   return true;
 }
 
-/* Append printf output to the path; silently truncates (the path is
- * only for messages). */
+/* Append n bytes to the path; silently truncates (the path is only for
+ * messages).  No printf: the parser pushes a key or an index for every
+ * value of config.json, and formatting was a visible part of a `run`. */
 static void
-path_append (struct pctx *p, const char *fmt, ...)
+path_put (struct pctx *p, const char *s, size_t n)
 {
-  if (p->len >= sizeof p->path - 1)
-    return;
-  va_list ap;
-  va_start (ap, fmt);
-  int n = vsnprintf (p->path + p->len, sizeof p->path - p->len, fmt, ap);
-  va_end (ap);
-  if (n < 0)
-    return;
-  p->len += (size_t)n;
-  if (p->len >= sizeof p->path)
-    p->len = sizeof p->path - 1;
+  size_t room = sizeof p->path - 1 - p->len;
+
+  if (n > room)
+    n = room;
+  memcpy (p->path + p->len, s, n);
+  p->len += n;
+  p->path[p->len] = '\0';
 }
 
 size_t
@@ -52,18 +49,23 @@ pctx_push_key (struct pctx *p, const char *key, size_t key_len)
 {
   size_t old = p->len;
   if (plain_key (key, key_len))
-    path_append (p, "%s%.*s", p->len ? "." : "", (int)key_len, key);
+    {
+      if (p->len)
+        path_put (p, ".", 1);
+      path_put (p, key, key_len);
+    }
   else
     {
       /* Quote odd keys ("net.ipv4.ip_forward") so the path stays readable;
        * non-printable bytes are shown as '?'. */
-      path_append (p, "[\"");
+      path_put (p, "[\"", 2);
       for (size_t i = 0; i < key_len && i < 128; i++)
         {
           unsigned char c = (unsigned char)key[i];
-          path_append (p, "%c", isprint (c) && c != '"' ? c : '?');
+          char shown = isprint (c) && c != '"' ? (char)c : '?';
+          path_put (p, &shown, 1);
         }
-      path_append (p, "\"]");
+      path_put (p, "\"]", 2);
     }
   return old;
 }
@@ -72,7 +74,15 @@ size_t
 pctx_push_index (struct pctx *p, size_t i)
 {
   size_t old = p->len;
-  path_append (p, "[%zu]", i);
+  char buf[24];
+  size_t k = sizeof buf;
+
+  buf[--k] = ']';
+  do
+    buf[--k] = (char)('0' + i % 10);
+  while ((i /= 10) != 0);
+  buf[--k] = '[';
+  path_put (p, buf + k, sizeof buf - k);
   return old;
 }
 
