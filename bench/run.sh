@@ -301,6 +301,50 @@ if [ -n "${BENCH_WAIT_IDLE:-}" ]; then
 fi
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# ---------------------------------------------------------------- memcg cost
+# What one memory cgroup costs on this machine, for the report: every
+# runtime pays it per container, and it varies a lot between machines.
+# The kernel gives each memcg one 1 KiB block per 64 shrinker ids up to the
+# highest id ever used (a high-water mark that only a reboot resets; every
+# mounted superblock holds one id), so a machine that once had very many
+# mounts makes every container slower.
+memcg_probe() {
+	local base="" out
+	if [ -f /sys/fs/cgroup/memory/memory.limit_in_bytes ]; then base=/sys/fs/cgroup/memory
+	elif grep -qw memory /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then base=/sys/fs/cgroup
+	fi
+	[ -n "$base" ] || return 0
+	# (python: a mkdir(1) process per directory would cost more than the mkdir)
+	out=$("$PY" - "$base/$PREFIX-memcg" <<-'PY' 2>/dev/null
+		import os, sys, time
+		def kmalloc_1k():
+		    try:
+		        for line in open("/proc/slabinfo"):
+		            if line.split()[0] == "kmalloc-1k":
+		                return int(line.split()[1])
+		    except OSError:
+		        return None
+		n, dirs = 10, ["%s-%d" % (sys.argv[1], i) for i in range(10)]
+		a = kmalloc_1k()
+		t0 = time.perf_counter()
+		for d in dirs:
+		    os.mkdir(d)
+		t1 = time.perf_counter()
+		b = kmalloc_1k()
+		for d in dirs:
+		    os.rmdir(d)
+		us = (t1 - t0) / n * 1e6
+		if a is not None and b is not None:
+		    k = (b - a) // n
+		    print("%.0f us, ~%d 1 KiB shrinker blocks each (about %d shrinker ids)" % (us, k, k * 64))
+		else:
+		    print("%.0f us" % us)
+		PY
+	) || return 0
+	NOTES+=("creating one memory cgroup here ($base): $out; every runtime pays this per container (a kernel high-water mark of shrinker ids sets it; see README, Performance)")
+}
+memcg_probe
+
 # ---------------------------------------------------------------- measure
 RAW="$W/raw.tsv"
 : > "$RAW"
