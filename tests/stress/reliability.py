@@ -583,7 +583,8 @@ def expect_gone(cid):
 
 
 def probe_exec(opts, tag, bundle):
-    """Does `exec` work in this build?  (reason string when not)."""
+    """`exec` must work before the load uses it: a broken exec fails the
+    run here, with the reason (only --no-exec leaves exec out)."""
     loop = Loop(opts.ocirun, opts.root, tag, opts.workdir)
     res = {}
 
@@ -599,7 +600,8 @@ def probe_exec(opts, tag, bundle):
         yield Cmd("delete", "--force", cid)
     loop.run([flow()], 1)
     loop.reap_orphans()
-    return res.get("why")
+    if res.get("why"):
+        raise Failure("exec probe: " + res["why"])
 
 
 def container_flow(i, tag, bundle, use_exec):
@@ -640,10 +642,11 @@ def lister_flow(loop):
 
 
 def scenario_concurrency(opts, tag, bundles):
-    why = probe_exec(opts, tag, bundles["sleep"]) if opts.exec else "--no-exec"
-    use_exec = why is None
-    if not use_exec:
-        log("exec step skipped: %s" % why)
+    use_exec = opts.exec
+    if use_exec:
+        probe_exec(opts, tag, bundles["sleep"])
+    else:
+        log("exec step skipped: --no-exec")
     loop = Loop(opts.ocirun, opts.root, tag, opts.workdir)
     flows = [container_flow(i, tag, bundles["sleep"], use_exec)
              for i in range(opts.containers)]
@@ -789,11 +792,12 @@ def race_flows(tag, bundles, rounds, use_exec):
 
 
 def scenario_races(opts, tag, bundles):
-    why = probe_exec(opts, tag, bundles["sleep"]) if opts.exec else "--no-exec"
-    if why:
-        log("exec vs delete skipped: %s" % why)
+    if opts.exec:
+        probe_exec(opts, tag, bundles["sleep"])
+    else:
+        log("exec vs delete skipped: --no-exec")
     loop = Loop(opts.ocirun, opts.root, tag, opts.workdir)
-    flows = race_flows(tag, bundles, opts.rounds, why is None)
+    flows = race_flows(tag, bundles, opts.rounds, opts.exec)
     loop.run(flows, opts.jobs)
     loop.reap_orphans()
     log("races: %d rounds, %d flows, %d invocations" % (
@@ -934,15 +938,19 @@ def main():
                        tree_root=me)
 
     loop = None
+    early = None  # a Failure before the load ran (the exec probe)
     try:
-        if opts.command == "concurrency":
-            loop = scenario_concurrency(opts, opts.tag, bundles)
-        elif opts.command == "races":
-            loop = scenario_races(opts, opts.tag, bundles)
-        else:
-            loop = scenario_cycles(opts, opts.tag, bundles, check_now)
+        try:
+            if opts.command == "concurrency":
+                loop = scenario_concurrency(opts, opts.tag, bundles)
+            elif opts.command == "races":
+                loop = scenario_races(opts, opts.tag, bundles)
+            else:
+                loop = scenario_cycles(opts, opts.tag, bundles, check_now)
+        except Failure as e:
+            early = str(e)
     finally:
-        failures = list(loop.failures) if loop else ["driver crashed"]
+        failures = list(loop.failures) if loop else [early or "driver crashed"]
         # Reap what exited last, then compare.
         for _ in range(100):
             if loop:
