@@ -8,7 +8,13 @@
 set -eu
 n=${1:-3000}
 here=$(cd "$(dirname "$0")" && pwd)
-ocirun=${OCIRUN:-$here/../ocirun}
+# the build bench/run.sh would pick: musl, then in-tree, then build/
+ocirun=${OCIRUN:-}
+if [ -z "$ocirun" ]; then
+  for ocirun in "$here/../build-musl/ocirun" "$here/../ocirun" "$here/../build/ocirun"; do
+    [ -x "$ocirun" ] && break
+  done
+fi
 tmp=$(mktemp -d /tmp/ocirun-exec-cost.XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 cat > "$tmp/spawn.c" <<'C'
